@@ -1,0 +1,154 @@
+"""People, the partnerships they belong to and the organisations they represent."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from core.ratings import DEFAULT_MEANINGS, Rating
+
+
+class User(AbstractUser):
+    """A person who signs in; what they may do depends on their memberships."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message="A person with this email address already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Partnership(TimeStampedModel):
+    """A multi-agency partnership board: the tenant that owns everything else."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=30, blank=True, help_text="For example SBP. Shown where space is short."
+    )
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in web addresses: /p/<slug>/. Keep it stable."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("priorities:strategy_list", kwargs={"slug": self.slug})
+
+
+class Organisation(TimeStampedModel):
+    """A partner agency, such as the council, the police or the fire brigade."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=30, help_text="For example LBB, MPS or LFB.")
+    is_responsible_authority = models.BooleanField(
+        "responsible authority",
+        default=False,
+        help_text="A statutory partner whose sign-off the strategy needs.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_name_unique_in_partnership"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "short_name"],
+                name="organisation_short_name_unique_in_partnership",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    """A person's role in one partnership and the organisation they represent there."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Partnership administrator"
+        OFFICER = "officer", "Officer"
+        BOARD_MEMBER = "board_member", "Board member"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The partner agency this person represents in the partnership.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    job_title = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive members keep their history but cannot use the partnership."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="membership_unique_per_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.partnership})"
+
+    def clean(self):
+        if self.organisation_id and self.partnership_id:
+            if self.organisation.partnership_id != self.partnership_id:
+                raise ValidationError(
+                    {"organisation": "Choose an organisation of this partnership."}
+                )
+
+
+class StatusRating(models.Model):
+    """A partnership's wording for one BRAG rating, shown in every legend."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="status_ratings"
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    meaning = models.CharField(max_length=300, help_text="What this rating means, in a sentence.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["partnership", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "rating"], name="status_rating_unique_per_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rating_display()}: {self.meaning}"
+
+    @classmethod
+    def defaults_for(cls, partnership):
+        """Unsaved ratings with the default wording, in severity order."""
+        return [
+            cls(partnership=partnership, rating=rating, meaning=DEFAULT_MEANINGS[rating], order=i)
+            for i, rating in enumerate(Rating)
+        ]

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership", "starts_on", "ends_on", "update_deadline", "state"]
+    list_filter = ["partnership", "state"]
+    list_select_related = ["partnership"]
+    search_fields = ["name"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "owner", "status", "due_on"]
+    list_filter = ["ambition__priority__strategy__partnership", "status", "ambition__priority__strategy"]
+    list_select_related = ["ambition__priority", "owner"]
+    search_fields = ["title", "description", "owner__username", "owner__last_name"]
+    autocomplete_fields = ["owner", "delegates", "partner_organisations"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "action", "due_on", "completed_on"]
+    list_filter = ["action__ambition__priority__strategy__partnership"]
+    list_select_related = ["action__ambition__priority"]
+    search_fields = ["title", "action__title"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "period", "rating", "percent_complete", "author", "submitted_at"]
+    list_filter = ["period__partnership", "rating", "period"]
+    list_select_related = ["action__ambition__priority", "period", "author"]
+    search_fields = ["action__title", "narrative", "board_ask"]
+    autocomplete_fields = ["action", "author"]

@@ -1,0 +1,222 @@
+"""The delivery plan: reporting periods, actions, milestones and progress updates."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation, Partnership, User
+from core.models import TimeStampedModel
+from core.ratings import NEEDS_MITIGATION, Rating
+from priorities.models import StrategicAmbition
+
+
+class ReportingPeriod(TimeStampedModel):
+    """A span of time for which every action's lead reports progress once."""
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        OPEN = "open", "Open for updates"
+        LOCKED = "locked", "Locked"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="reporting_periods"
+    )
+    name = models.CharField(max_length=100, help_text="For example, Q1 2024/25.")
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date")
+    update_deadline = models.DateField(help_text="The date by which progress updates are due.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="reporting_period_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "starts_on"], name="reporting_period_start_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__lt=F("ends_on")),
+                name="reporting_period_starts_before_it_ends",
+                violation_error_message="The period must start before it ends.",
+            ),
+            models.CheckConstraint(
+                condition=Q(update_deadline__gte=F("starts_on")),
+                name="reporting_period_deadline_after_start",
+                violation_error_message="The update deadline must fall after the period starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(ambition__priority__strategy__partnership=partnership)
+
+
+class Action(TimeStampedModel):
+    """A delivery-plan action: something one named owner will do by a date."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        ON_HOLD = "on_hold", "On hold"
+
+    ambition = models.ForeignKey(
+        StrategicAmbition, on_delete=models.CASCADE, related_name="actions"
+    )
+    order = models.PositiveSmallIntegerField(help_text="Position under the ambition: 1, 2, 3 …")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        help_text="The one person accountable for this action.",
+    )
+    delegates = models.ManyToManyField(
+        User,
+        blank=True,
+        related_name="delegated_actions",
+        help_text="People who may update progress on the owner's behalf.",
+    )
+    partner_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="partner_actions",
+        help_text="Other agencies that contribute to the action.",
+    )
+    starts_on = models.DateField("start date")
+    due_on = models.DateField("due date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField("date completed", null=True, blank=True)
+    resources = models.TextField("resources or funding", blank=True)
+    success_measure = models.TextField(blank=True, help_text="How the partnership will know it worked.")
+    history = HistoricalRecords(m2m_fields=[delegates, partner_organisations])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ambition__priority__order", "ambition__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ambition", "order"], name="action_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="action_order_from_one"),
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=F("due_on")),
+                name="action_starts_before_due",
+                violation_error_message="The start date must be on or before the due date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_on__isnull=False)
+                | (~Q(status="completed") & Q(completed_on__isnull=True)),
+                name="action_completed_has_date",
+                violation_error_message="A completed action needs the date it was completed.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """The action's number, such as 1.2.3, derived from the order of its parents."""
+        return f"{self.ambition.priority.order}.{self.ambition.order}.{self.order}"
+
+
+class Milestone(TimeStampedModel):
+    """A dated step towards completing an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_on = models.DateField("due date")
+    completed_on = models.DateField("date completed", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProgressUpdate(TimeStampedModel):
+    """An action's progress report for one reporting period."""
+
+    Rating = Rating
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    rating = models.CharField(
+        "status rating", max_length=10, choices=Rating.choices, default=Rating.NOT_RATED
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        "per cent complete", default=0, validators=[MaxValueValidator(100)]
+    )
+    narrative = models.TextField("progress", blank=True, help_text="What has been done this period.")
+    issues_and_risks = models.TextField("issues and risks", blank=True)
+    mitigation = models.TextField(
+        "mitigation or corrective action",
+        blank=True,
+        help_text="Required when the rating is red or amber.",
+    )
+    board_ask = models.TextField(
+        blank=True, help_text="What the board is asked to decide or provide, if anything."
+    )
+    is_exceptional_performance = models.BooleanField("exceptional performance", default=False)
+    exceptional_performance_reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty while the update is a draft."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "period"],
+                name="progress_update_unique_per_period",
+                violation_error_message="This action already has an update for this period.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100), name="progress_update_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(rating__in=NEEDS_MITIGATION) | ~Q(mitigation=""),
+                name="progress_update_red_amber_has_mitigation",
+                violation_error_message="Describe the mitigation or corrective action.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_exceptional_performance=False)
+                | ~Q(exceptional_performance_reason=""),
+                name="progress_update_exceptional_has_reason",
+                violation_error_message="Say why the performance is exceptional.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} – {self.period}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def clean(self):
+        if self.rating in NEEDS_MITIGATION and not self.mitigation.strip():
+            raise ValidationError(
+                {"mitigation": "Describe the mitigation or corrective action for a red or amber rating."}
+            )
+        if self.is_exceptional_performance and not self.exceptional_performance_reason.strip():
+            raise ValidationError(
+                {"exceptional_performance_reason": "Say why the performance is exceptional."}
+            )

@@ -1,0 +1,229 @@
+"""Strategies, their sign-off and consultation, priorities and strategic ambitions."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation, Partnership, User
+from core.models import TimeStampedModel
+
+
+class StrategyQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+
+class Strategy(TimeStampedModel):
+    """A partnership's plan for a period, built from a strategic assessment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "Consultation"
+        AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+        ADOPTED = "adopted", "Adopted"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="strategies"
+    )
+    title = models.CharField(max_length=200)
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True)
+    strategic_assessment = models.TextField(
+        blank=True, help_text="The strategic assessment this strategy is built from."
+    )
+    local_definitions = models.TextField(
+        blank=True,
+        help_text="Definitions the partnership has agreed, such as its definition of serious violence.",
+    )
+    history = HistoricalRecords()
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lt=F("ends_on")),
+                name="strategy_starts_before_it_ends",
+                violation_error_message="The strategy must start before it ends.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "title"], name="strategy_title_unique_in_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def current_of(cls, strategies, *, today):
+        """The strategy in force: adopted and covering today, else the latest adopted, else the newest."""
+        by_start = sorted(strategies, key=lambda s: s.starts_on, reverse=True)
+        adopted = [s for s in by_start if s.status == cls.Status.ADOPTED]
+        in_force = [s for s in adopted if s.starts_on <= today <= s.ends_on]
+        return next(iter(in_force or adopted or by_start), None)
+
+    def get_absolute_url(self):
+        return reverse(
+            "priorities:strategy_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+        )
+
+
+class SignOff(TimeStampedModel):
+    """One responsible authority's formal decision on a strategy."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sign_offs")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_on = models.DateField("date of decision", null=True, blank=True)
+    decided_by = models.CharField(
+        max_length=200, blank=True, help_text="Who agreed or declined, and in what capacity."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "sign-off"
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "organisation"], name="sign_off_unique_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_on__isnull=False),
+                name="sign_off_decision_has_date",
+                violation_error_message="Give the date of the decision.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}: {self.get_decision_display()}"
+
+    def clean(self):
+        if self.organisation_id and self.strategy_id:
+            if not self.organisation.is_responsible_authority:
+                raise ValidationError(
+                    {"organisation": "Only responsible authorities sign off a strategy."}
+                )
+            if self.organisation.partnership_id != self.strategy.partnership_id:
+                raise ValidationError({"organisation": "Choose an organisation of this partnership."})
+
+
+class Consultation(TimeStampedModel):
+    """A public consultation on a strategy's priorities and what people said."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="consultations"
+    )
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    method = models.CharField(max_length=200, blank=True, help_text="For example, an online survey.")
+    responses_received = models.PositiveIntegerField(null=True, blank=True)
+    findings = models.TextField(
+        "what people said", blank=True, help_text="A summary of the findings: you said, we did."
+    )
+
+    class Meta:
+        ordering = ["opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=F("closes_on")),
+                name="consultation_opens_before_it_closes",
+                violation_error_message="The consultation must open before it closes.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Priority(TimeStampedModel):
+    """One of a strategy's priorities, led by a named person from a partner agency."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
+    order = models.PositiveSmallIntegerField(help_text="Position in the strategy: 1, 2, 3 …")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_priorities",
+        help_text="The person who leads this priority and reports on it.",
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_priorities",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        ordering = ["strategy", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "order"], name="priority_order_unique_in_strategy"
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="priority_order_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}. {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return str(self.order)
+
+    def clean(self):
+        partnership_id = self.strategy.partnership_id if self.strategy_id else None
+        if self.lead_organisation_id and self.lead_organisation.partnership_id != partnership_id:
+            raise ValidationError(
+                {"lead_organisation": "Choose an organisation of this partnership."}
+            )
+        if self.lead_id and not self.lead.memberships.filter(partnership_id=partnership_id).exists():
+            raise ValidationError({"lead": "Choose a member of this partnership."})
+
+
+class StrategicAmbition(TimeStampedModel):
+    """What a priority sets out to achieve, with the strategic plan for achieving it."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="ambitions")
+    order = models.PositiveSmallIntegerField(help_text="Position under the priority: 1, 2, 3 …")
+    title = models.CharField(max_length=300)
+    strategic_plan = models.TextField(
+        blank=True, help_text="How the ambition will be achieved."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "order"], name="ambition_order_unique_in_priority"
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="ambition_order_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.priority.order}.{self.order}"
