@@ -53,9 +53,7 @@ class Partnership(TimeStampedModel):
 class Organisation(TimeStampedModel):
     """A partner agency, such as the council, the police or the fire brigade."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="organisations"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=30, help_text="For example LBB, MPS or LFB.")
     is_responsible_authority = models.BooleanField(
@@ -89,9 +87,7 @@ class Membership(TimeStampedModel):
         BOARD_MEMBER = "board_member", "Board member"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -101,35 +97,33 @@ class Membership(TimeStampedModel):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
     job_title = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(
-        default=True, help_text="Inactive members keep their history but cannot use the partnership."
+        default=True,
+        help_text="Inactive members keep their history but cannot use the partnership.",
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "partnership"], name="membership_unique_per_partnership"
-            ),
+            models.UniqueConstraint(fields=["user", "partnership"], name="membership_unique_per_partnership"),
         ]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.partnership})"
 
     def clean(self):
-        if self.organisation_id and self.partnership_id:
-            if self.organisation.partnership_id != self.partnership_id:
-                raise ValidationError(
-                    {"organisation": "Choose an organisation of this partnership."}
-                )
+        if (
+            self.organisation_id
+            and self.partnership_id
+            and self.organisation.partnership_id != self.partnership_id
+        ):
+            raise ValidationError({"organisation": "Choose an organisation of this partnership."})
 
 
 class StatusRating(models.Model):
     """A partnership's wording for one BRAG rating, shown in every legend."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="status_ratings"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="status_ratings")
     rating = models.CharField(max_length=20, choices=Rating.choices)
     meaning = models.CharField(max_length=300, help_text="What this rating means, in a sentence.")
     order = models.PositiveSmallIntegerField(default=0)

@@ -11,11 +11,11 @@ class PartnershipMixin:
     A partnership the user does not belong to answers 404, so its name never leaks.
     """
 
+    nav_section = None
+
     def dispatch(self, request, *args, **kwargs):
         self.membership = (
-            Membership.objects.filter(
-                user=request.user, partnership__slug=kwargs["slug"], is_active=True
-            )
+            Membership.objects.filter(user=request.user, partnership__slug=kwargs["slug"], is_active=True)
             .select_related("partnership", "organisation")
             .first()
         )
@@ -26,7 +26,10 @@ class PartnershipMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            partnership=self.partnership, membership=self.membership, **kwargs
+            partnership=self.partnership,
+            membership=self.membership,
+            nav_section=self.nav_section,
+            **kwargs,
         )
 
 

@@ -20,7 +20,11 @@ class MilestoneInline(admin.TabularInline):
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "title", "owner", "status", "due_on"]
-    list_filter = ["ambition__priority__strategy__partnership", "status", "ambition__priority__strategy"]
+    list_filter = [
+        "ambition__priority__strategy__partnership",
+        "status",
+        "ambition__priority__strategy",
+    ]
     list_select_related = ["ambition__priority", "owner"]
     search_fields = ["title", "description", "owner__username", "owner__last_name"]
     autocomplete_fields = ["owner", "delegates", "partner_organisations"]

@@ -20,9 +20,7 @@ class ReportingPeriod(TimeStampedModel):
         OPEN = "open", "Open for updates"
         LOCKED = "locked", "Locked"
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="reporting_periods"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reporting_periods")
     name = models.CharField(max_length=100, help_text="For example, Q1 2024/25.")
     starts_on = models.DateField("start date")
     ends_on = models.DateField("end date")
@@ -32,9 +30,7 @@ class ReportingPeriod(TimeStampedModel):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "name"], name="reporting_period_name_unique"
-            ),
+            models.UniqueConstraint(fields=["partnership", "name"], name="reporting_period_name_unique"),
             models.UniqueConstraint(
                 fields=["partnership", "starts_on"], name="reporting_period_start_unique"
             ),
@@ -69,9 +65,7 @@ class Action(TimeStampedModel):
         CANCELLED = "cancelled", "Cancelled"
         ON_HOLD = "on_hold", "On hold"
 
-    ambition = models.ForeignKey(
-        StrategicAmbition, on_delete=models.CASCADE, related_name="actions"
-    )
+    ambition = models.ForeignKey(StrategicAmbition, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(help_text="Position under the ambition: 1, 2, 3 …")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -151,9 +145,7 @@ class ProgressUpdate(TimeStampedModel):
     Rating = Rating
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
-    period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.PROTECT, related_name="progress_updates"
-    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="progress_updates")
     rating = models.CharField(
         "status rating", max_length=10, choices=Rating.choices, default=Rating.NOT_RATED
     )
@@ -172,12 +164,8 @@ class ProgressUpdate(TimeStampedModel):
     )
     is_exceptional_performance = models.BooleanField("exceptional performance", default=False)
     exceptional_performance_reason = models.TextField(blank=True)
-    author = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="progress_updates"
-    )
-    submitted_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty while the update is a draft."
-    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="progress_updates")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft.")
     history = HistoricalRecords()
 
     class Meta:
@@ -197,8 +185,7 @@ class ProgressUpdate(TimeStampedModel):
                 violation_error_message="Describe the mitigation or corrective action.",
             ),
             models.CheckConstraint(
-                condition=Q(is_exceptional_performance=False)
-                | ~Q(exceptional_performance_reason=""),
+                condition=Q(is_exceptional_performance=False) | ~Q(exceptional_performance_reason=""),
                 name="progress_update_exceptional_has_reason",
                 violation_error_message="Say why the performance is exceptional.",
             ),

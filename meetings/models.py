@@ -76,9 +76,7 @@ class BoardAction(TimeStampedModel):
     class Meta:
         ordering = ["meeting", "due_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(description=""), name="board_action_has_description"
-            ),
+            models.CheckConstraint(condition=~Q(description=""), name="board_action_has_description"),
         ]
 
     def __str__(self):

@@ -10,12 +10,15 @@ class MeetingListView(PartnershipMixin, ListView):
     """The partnership's meetings, newest first."""
 
     context_object_name = "meetings"
+    nav_section = "meetings"
 
     def get_queryset(self):
         return Meeting.objects.filter(partnership=self.partnership).annotate(
             agenda_item_count=Count("agenda_items", distinct=True),
             open_board_action_count=Count(
-                "board_actions", filter=Q(board_actions__status=BoardAction.Status.OPEN), distinct=True
+                "board_actions",
+                filter=Q(board_actions__status=BoardAction.Status.OPEN),
+                distinct=True,
             ),
         )
 
@@ -24,6 +27,7 @@ class MeetingDetailView(PartnershipMixin, DetailView):
     """A meeting's agenda, minutes and resolutions, and its action log."""
 
     context_object_name = "meeting"
+    nav_section = "meetings"
 
     def get_object(self, queryset=None):
         return get_object_or_404(

@@ -25,9 +25,7 @@ class Strategy(TimeStampedModel):
         ADOPTED = "adopted", "Adopted"
         CLOSED = "closed", "Closed"
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="strategies"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="strategies")
     title = models.CharField(max_length=200)
     starts_on = models.DateField("start date")
     ends_on = models.DateField("end date")
@@ -70,9 +68,7 @@ class Strategy(TimeStampedModel):
         return next(iter(in_force or adopted or by_start), None)
 
     def get_absolute_url(self):
-        return reverse(
-            "priorities:strategy_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
+        return reverse("priorities:strategy_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
 
 class SignOff(TimeStampedModel):
@@ -84,9 +80,7 @@ class SignOff(TimeStampedModel):
         DECLINED = "declined", "Declined"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sign_offs")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sign_offs"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sign_offs")
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_on = models.DateField("date of decision", null=True, blank=True)
     decided_by = models.CharField(
@@ -114,9 +108,7 @@ class SignOff(TimeStampedModel):
     def clean(self):
         if self.organisation_id and self.strategy_id:
             if not self.organisation.is_responsible_authority:
-                raise ValidationError(
-                    {"organisation": "Only responsible authorities sign off a strategy."}
-                )
+                raise ValidationError({"organisation": "Only responsible authorities sign off a strategy."})
             if self.organisation.partnership_id != self.strategy.partnership_id:
                 raise ValidationError({"organisation": "Choose an organisation of this partnership."})
 
@@ -124,9 +116,7 @@ class SignOff(TimeStampedModel):
 class Consultation(TimeStampedModel):
     """A public consultation on a strategy's priorities and what people said."""
 
-    strategy = models.ForeignKey(
-        Strategy, on_delete=models.CASCADE, related_name="consultations"
-    )
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="consultations")
     title = models.CharField(max_length=200)
     opens_on = models.DateField()
     closes_on = models.DateField()
@@ -178,9 +168,7 @@ class Priority(TimeStampedModel):
         verbose_name_plural = "priorities"
         ordering = ["strategy", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["strategy", "order"], name="priority_order_unique_in_strategy"
-            ),
+            models.UniqueConstraint(fields=["strategy", "order"], name="priority_order_unique_in_strategy"),
             models.CheckConstraint(condition=Q(order__gte=1), name="priority_order_from_one"),
         ]
 
@@ -193,12 +181,13 @@ class Priority(TimeStampedModel):
 
     def clean(self):
         partnership_id = self.strategy.partnership_id if self.strategy_id else None
+        errors = {}
         if self.lead_organisation_id and self.lead_organisation.partnership_id != partnership_id:
-            raise ValidationError(
-                {"lead_organisation": "Choose an organisation of this partnership."}
-            )
+            errors["lead_organisation"] = "Choose an organisation of this partnership."
         if self.lead_id and not self.lead.memberships.filter(partnership_id=partnership_id).exists():
-            raise ValidationError({"lead": "Choose a member of this partnership."})
+            errors["lead"] = "Choose a member of this partnership."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StrategicAmbition(TimeStampedModel):
@@ -207,17 +196,13 @@ class StrategicAmbition(TimeStampedModel):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="ambitions")
     order = models.PositiveSmallIntegerField(help_text="Position under the priority: 1, 2, 3 …")
     title = models.CharField(max_length=300)
-    strategic_plan = models.TextField(
-        blank=True, help_text="How the ambition will be achieved."
-    )
+    strategic_plan = models.TextField(blank=True, help_text="How the ambition will be achieved.")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["priority", "order"], name="ambition_order_unique_in_priority"
-            ),
+            models.UniqueConstraint(fields=["priority", "order"], name="ambition_order_unique_in_priority"),
             models.CheckConstraint(condition=Q(order__gte=1), name="ambition_order_from_one"),
         ]
 

@@ -18,6 +18,7 @@ class StrategyListView(PartnershipMixin, TemplateView):
     """The partnership's strategies, with the current strategy's priorities and leads."""
 
     template_name = "priorities/strategy_list.html"
+    nav_section = "strategy"
 
     def get_context_data(self, **kwargs):
         strategies = list(Strategy.objects.for_partnership(self.partnership))
@@ -34,6 +35,7 @@ class StrategyDetailView(PartnershipMixin, DetailView):
     """One strategy: its timeline, priorities, leads, ambitions, consultation and sign-off."""
 
     context_object_name = "strategy"
+    nav_section = "strategy"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -44,7 +46,4 @@ class StrategyDetailView(PartnershipMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            priorities=priorities_with_leads_and_ambitions(self.object), **kwargs
-        )
-
+        return super().get_context_data(priorities=priorities_with_leads_and_ambitions(self.object), **kwargs)

@@ -44,7 +44,5 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     partnership = factory.SubFactory(PartnershipFactory)
-    organisation = factory.SubFactory(
-        OrganisationFactory, partnership=factory.SelfAttribute("..partnership")
-    )
+    organisation = factory.SubFactory(OrganisationFactory, partnership=factory.SelfAttribute("..partnership"))
     role = Membership.Role.OFFICER

@@ -31,9 +31,7 @@ class PriorityFactory(DjangoModelFactory):
         OrganisationFactory, partnership=factory.SelfAttribute("..strategy.partnership")
     )
     lead = factory.LazyAttribute(
-        lambda p: MembershipFactory(
-            partnership=p.strategy.partnership, organisation=p.lead_organisation
-        ).user
+        lambda p: MembershipFactory(partnership=p.strategy.partnership, organisation=p.lead_organisation).user
     )
 
 
