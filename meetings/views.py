@@ -13,13 +13,17 @@ class MeetingListView(PartnershipMixin, ListView):
     nav_section = "meetings"
 
     def get_queryset(self):
-        return Meeting.objects.filter(partnership=self.partnership).annotate(
-            agenda_item_count=Count("agenda_items", distinct=True),
-            open_board_action_count=Count(
-                "board_actions",
-                filter=Q(board_actions__status=BoardAction.Status.OPEN),
-                distinct=True,
-            ),
+        return (
+            Meeting.objects.filter(partnership=self.partnership)
+            .select_related("partnership")
+            .annotate(
+                agenda_item_count=Count("agenda_items", distinct=True),
+                open_board_action_count=Count(
+                    "board_actions",
+                    filter=Q(board_actions__status=BoardAction.Status.OPEN),
+                    distinct=True,
+                ),
+            )
         )
 
 

@@ -21,7 +21,7 @@ class StrategyListView(PartnershipMixin, TemplateView):
     nav_section = "strategy"
 
     def get_context_data(self, **kwargs):
-        strategies = list(Strategy.objects.for_partnership(self.partnership))
+        strategies = list(Strategy.objects.for_partnership(self.partnership).select_related("partnership"))
         current = Strategy.current_of(strategies, today=timezone.localdate())
         return super().get_context_data(
             strategies=strategies,

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from priorities.models import Strategy
-from tests.accounts.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.priorities.factories import PriorityFactory, StrategicAmbitionFactory, StrategyFactory
 
 
@@ -103,10 +103,18 @@ def test_strategy_page_shows_plans_consultation_and_sign_off(member_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["priorities:strategy_list", "priorities:strategy_detail"])
 def test_strategy_pages_make_the_same_queries_for_1_and_20_priorities(member_client, url_name):
-    def count_queries(priorities):
+    def count_queries(priorities):  # and as many old strategies and sign-offs
         strategy = StrategyFactory()
-        for _ in range(priorities):
+        for n in range(priorities):
             StrategicAmbitionFactory.create_batch(2, priority=PriorityFactory(strategy=strategy))
+            sign_off_by = OrganisationFactory(partnership=strategy.partnership)
+            strategy.sign_offs.create(organisation=sign_off_by)
+            StrategyFactory(
+                partnership=strategy.partnership,
+                starts_on=datetime.date(2000 + n, 1, 1),
+                ends_on=datetime.date(2000 + n, 12, 31),
+                status=Strategy.Status.CLOSED,
+            )
         client = member_client(strategy.partnership)
         kwargs = {"slug": strategy.partnership.slug}
         if url_name.endswith("detail"):
