@@ -43,7 +43,7 @@ browser: ## Install Debian's chromium for the browser tests, if missing
 
 .PHONY: test
 test: $(VENV)/.dev browser ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 .PHONY: lint
