@@ -1589,6 +1589,7 @@ def sbp_meetings_build(
     held_on = (open_period.update_deadline if open_period else today) + timedelta(
         days=UPCOMING_MEETING_DAYS_AFTER_DEADLINE
     )
+    held_on += timedelta(days=(3 - held_on.weekday()) % 7)  # boards meet on a Thursday
     upcoming = (
         Meeting.objects.filter(
             partnership=partnership,

@@ -1,0 +1,20 @@
+"""Template filters for GOV.UK Frontend markup."""
+
+import re
+
+from django import template
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def govuk_paragraphs(text):
+    """Plain text as GOV.UK body paragraphs: a blank line starts a paragraph, a newline breaks a line."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text or "").replace("\r\n", "\n")) if p.strip()]
+    return format_html_join(
+        "\n",
+        '<p class="govuk-body">{}</p>',
+        ((mark_safe(escape(p.strip()).replace("\n", "<br>")),) for p in paragraphs),  # noqa: S308 - escaped first
+    )
