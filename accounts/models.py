@@ -140,6 +140,12 @@ class StatusRating(models.Model):
         return f"{self.get_rating_display()}: {self.meaning}"
 
     @classmethod
+    def wording_for(cls, partnership) -> list["StatusRating"]:
+        """The partnership's ratings in severity order, with the default wording for any not stored."""
+        stored = {r.rating: r for r in partnership.status_ratings.all()}
+        return [stored.get(default.rating, default) for default in cls.defaults_for(partnership)]
+
+    @classmethod
     def defaults_for(cls, partnership):
         """Unsaved ratings with the default wording, in severity order."""
         return [

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from accounts.models import Membership
+from accounts.models import Membership, StatusRating
 
 
 class PartnershipMixin:
@@ -21,7 +21,7 @@ class PartnershipMixin:
         )
         if self.membership is None:
             raise Http404("No such partnership")
-        self.partnership = self.membership.partnership
+        self.partnership = request.partnership = self.membership.partnership
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -29,6 +29,7 @@ class PartnershipMixin:
             partnership=self.partnership,
             membership=self.membership,
             nav_section=self.nav_section,
+            status_ratings=lambda: StatusRating.wording_for(self.partnership),
             **kwargs,
         )
 

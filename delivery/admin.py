@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod, UpdateReminder
 
 
 @admin.register(ReportingPeriod)
@@ -46,3 +46,12 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_select_related = ["action__ambition__priority", "period", "author"]
     search_fields = ["action__title", "narrative", "board_ask"]
     autocomplete_fields = ["action", "author"]
+
+
+@admin.register(UpdateReminder)
+class UpdateReminderAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "period", "sent_on", "sent_at"]
+    list_filter = ["period__partnership", "period", "sent_on"]
+    list_select_related = ["recipient", "period"]
+    search_fields = ["recipient__username", "recipient__email", "recipient__last_name"]
+    date_hierarchy = "sent_on"

@@ -3,13 +3,22 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
 from core.models import TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
 from priorities.models import StrategicAmbition
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def open(self):
+        return self.filter(state=ReportingPeriod.State.OPEN)
 
 
 class ReportingPeriod(TimeStampedModel):
@@ -26,6 +35,8 @@ class ReportingPeriod(TimeStampedModel):
     ends_on = models.DateField("end date")
     update_deadline = models.DateField(help_text="The date by which progress updates are due.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+
+    objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -49,10 +60,55 @@ class ReportingPeriod(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def is_past_deadline(self, today) -> bool:
+        return today > self.update_deadline
+
 
 class ActionQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(ambition__priority__strategy__partnership=partnership)
+
+    def in_order(self):
+        return self.order_by("ambition__priority__order", "ambition__order", "order")
+
+    def for_person(self, user):
+        """Actions the person owns, is a delegate on, or leads as the priority's lead."""
+        return self.filter(Q(owner=user) | Q(delegates=user) | Q(ambition__priority__lead=user)).distinct()
+
+    def active(self):
+        return self.exclude(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
+
+    def overdue(self, today):
+        return self.active().filter(due_on__lt=today)
+
+    def expected_to_report(self, period):
+        """Actions that owe a progress update for the period: started by its end and still live."""
+        return self.filter(starts_on__lte=period.ends_on).filter(
+            ~Q(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
+            | Q(completed_on__gte=period.starts_on)
+        )
+
+    def with_latest_update(self):
+        """Annotate the rating and % complete of each action's latest submitted update."""
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), submitted_at__isnull=False).order_by(
+            "-period__starts_on"
+        )
+        return self.annotate(
+            latest_rating=Subquery(latest.values("rating")[:1]),
+            latest_percent_complete=Subquery(latest.values("percent_complete")[:1]),
+        )
+
+    def with_update_for(self, period):
+        """Annotate each action's update for the period: whether one exists and when it was submitted."""
+        update = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
+        return self.annotate(
+            period_update_exists=Exists(update),
+            period_update_submitted_at=Subquery(update.values("submitted_at")[:1]),
+        )
 
 
 class Action(TimeStampedModel):
@@ -123,6 +179,28 @@ class Action(TimeStampedModel):
         """The action's number, such as 1.2.3, derived from the order of its parents."""
         return f"{self.ambition.priority.order}.{self.ambition.order}.{self.order}"
 
+    @property
+    def partnership(self):
+        return self.ambition.priority.strategy.partnership
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_closed and self.due_on < today
+
+    def update_state(self, period, today) -> str:
+        """This period's return: submitted, draft, late or due (needs `with_update_for`)."""
+        if self.period_update_submitted_at:
+            return "submitted"
+        if period.is_past_deadline(today):
+            return "late"
+        return "draft" if self.period_update_exists else "due"
+
+    def get_absolute_url(self):
+        return reverse("delivery:action_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
 
 class Milestone(TimeStampedModel):
     """A dated step towards completing an action."""
@@ -166,6 +244,9 @@ class ProgressUpdate(TimeStampedModel):
     exceptional_performance_reason = models.TextField(blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="progress_updates")
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up at every save, so a stale form cannot overwrite a newer update."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -207,3 +288,24 @@ class ProgressUpdate(TimeStampedModel):
             raise ValidationError(
                 {"exceptional_performance_reason": "Say why the performance is exceptional."}
             )
+
+
+class UpdateReminder(models.Model):
+    """A record that a person was emailed about the updates they owe for a period."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="update_reminders")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="update_reminders")
+    actions = models.ManyToManyField(Action, related_name="update_reminders")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period", "sent_on"], name="update_reminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} reminded about {self.period} on {self.sent_on}"

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.service",
+                "delivery.context_processors.updates_due",
             ],
         },
     },
@@ -107,6 +108,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, and wait for it, so concurrent saves queue
+    # up instead of failing; each test run uses its own file so that its threads share it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / f"test-db-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +182,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "partnership-tracker@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Partnership tracker")
+# The service's public address, for links in email (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders go out this many days before and after a reporting period's update deadline.
+UPDATE_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("UPDATE_REMINDER_DAYS_BEFORE", "7,1")]
+UPDATE_REMINDER_DAYS_AFTER = [int(d) for d in env_list("UPDATE_REMINDER_DAYS_AFTER", "1,7")]
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@localhost")
 
 # Security headers. HTTPS settings follow SECURE_SSL; `check --deploy` expects them on.

@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("p/<slug:slug>/", include("priorities.urls")),
+    path("p/<slug:slug>/", include("delivery.urls")),
     path("p/<slug:slug>/meetings/", include("meetings.urls")),
 ]

@@ -1,0 +1,114 @@
+"""The delivery plan's filters: every choice limited to the partnership in the URL."""
+
+import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from core.ratings import Rating
+from delivery.models import Action
+from priorities.models import Priority, StrategicAmbition, Strategy
+
+SEVERITY = Case(
+    *(When(latest_rating=rating, then=Value(i)) for i, rating in enumerate(Rating)),
+    default=Value(len(Rating)),
+    output_field=IntegerField(),
+)
+REFERENCE = (
+    "ambition__priority__strategy__starts_on",
+    "ambition__priority__order",
+    "ambition__order",
+    "order",
+)
+SORTS = {
+    "reference": REFERENCE,
+    "due": ("due_on", *REFERENCE),
+    "rating": (SEVERITY.asc(), *REFERENCE),
+    "title": ("title",),
+}
+
+
+class ActionFilter(django_filters.FilterSet):
+    strategy = django_filters.ModelChoiceFilter(
+        label="Strategy",
+        field_name="ambition__priority__strategy",
+        queryset=Strategy.objects.none(),
+        empty_label="All",
+    )
+    priority = django_filters.ModelChoiceFilter(
+        label="Priority", field_name="ambition__priority", queryset=Priority.objects.none(), empty_label="All"
+    )
+    ambition = django_filters.ModelChoiceFilter(
+        label="Strategic ambition", queryset=StrategicAmbition.objects.none(), empty_label="All"
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), empty_label="Anyone")
+    organisation = django_filters.ModelChoiceFilter(
+        label="Owner's organisation",
+        queryset=Organisation.objects.none(),
+        method="filter_organisation",
+        empty_label="All",
+    )
+    rating = django_filters.ChoiceFilter(
+        label="Latest rating", choices=Rating.choices, method="filter_rating", empty_label="All"
+    )
+    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="All")
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[
+            ("reference", "Reference"),
+            ("due", "Due date"),
+            ("rating", "Rating, worst first"),
+            ("title", "Title"),
+        ],
+        method="sort_by",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, data=None, *args, partnership, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.partnership = partnership
+        filters = self.filters
+        filters["strategy"].queryset = Strategy.objects.for_partnership(partnership)
+        filters["priority"].queryset = Priority.objects.filter(
+            strategy__partnership=partnership
+        ).select_related("strategy")
+        filters["ambition"].queryset = StrategicAmbition.objects.filter(
+            priority__strategy__partnership=partnership
+        ).select_related("priority")
+        filters["owner"].queryset = User.objects.filter(memberships__partnership=partnership).order_by(
+            "first_name", "last_name"
+        )
+        filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["reference"])
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(
+            owner__memberships__organisation=value, owner__memberships__partnership=self.partnership
+        )
+
+    def filter_rating(self, queryset, name, value):
+        if value == Rating.NOT_RATED:
+            return queryset.filter(Q(latest_rating=value) | Q(latest_rating__isnull=True))
+        return queryset.filter(latest_rating=value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])

@@ -1,0 +1,37 @@
+"""Who may update an action's progress: plain predicates, registered with django-rules."""
+
+import rules
+
+from accounts.models import Membership
+
+
+@rules.predicate
+def is_action_owner(user, action) -> bool:
+    return action.owner_id == user.pk
+
+
+@rules.predicate
+def is_action_delegate(user, action) -> bool:
+    return any(delegate.pk == user.pk for delegate in action.delegates.all())
+
+
+@rules.predicate
+def is_priority_lead(user, action) -> bool:
+    return action.ambition.priority.lead_id == user.pk
+
+
+@rules.predicate
+def is_partnership_administrator(user, action) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        partnership_id=action.ambition.priority.strategy.partnership_id,
+        role=Membership.Role.ADMINISTRATOR,
+        is_active=True,
+    ).exists()
+
+
+can_update_action = is_action_owner | is_action_delegate | is_priority_lead | is_partnership_administrator
+can_manage_delegates = is_action_owner | is_partnership_administrator
+
+rules.add_perm("delivery.update_action", can_update_action)
+rules.add_perm("delivery.manage_delegates", can_manage_delegates)
