@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium and pdftotext for the tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -11,7 +14,7 @@ PORT ?= 8000
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
@@ -29,20 +32,26 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 .PHONY: install
 install: $(VENV)/.runtime ## Create .venv and install what the service needs
 
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing $$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
 .PHONY: run
 run: $(VENV)/.runtime ## Migrate, load the demo partnership and serve on http://127.0.0.1:8000
+	$(call apt_install,$(RUN_PACKAGES))
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-.PHONY: browser
-browser: ## Install Debian's chromium for the browser tests, if missing
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
-	@command -v chromium >/dev/null || { echo "chromium could not be installed"; exit 1; }
+.PHONY: test-packages
+test-packages: ## Install the Debian packages the tests need (chromium, poppler-utils, PDF fonts), if missing
+	$(call apt_install,$(TEST_PACKAGES))
 
 .PHONY: test
-test: $(VENV)/.dev browser ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(VENV)/.dev test-packages ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -47,7 +47,7 @@ class Partnership(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("priorities:strategy_list", kwargs={"slug": self.slug})
+        return reverse("reports:plan", kwargs={"slug": self.slug})
 
 
 class Organisation(TimeStampedModel):

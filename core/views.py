@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -44,3 +46,10 @@ def security_txt(request):
 @method_decorator(login_not_required, name="dispatch")
 class AccessibilityStatementView(TemplateView):
     template_name = "core/accessibility.html"
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the service's icon."""
+    return redirect(static("images/favicon.svg"), permanent=True)

@@ -67,6 +67,14 @@ class ReportingPeriod(TimeStampedModel):
     def is_past_deadline(self, today) -> bool:
         return today > self.update_deadline
 
+    def previous(self) -> "ReportingPeriod | None":
+        """The partnership's reporting period that starts just before this one, if there is one."""
+        return (
+            ReportingPeriod.objects.filter(partnership_id=self.partnership_id, starts_on__lt=self.starts_on)
+            .order_by("-starts_on")
+            .first()
+        )
+
 
 class ActionQuerySet(models.QuerySet):
     def for_partnership(self, partnership):

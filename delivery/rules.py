@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.models import Membership
+from accounts.rules import is_partnership_administrator as is_administrator_of
 
 
 @rules.predicate
@@ -22,12 +22,7 @@ def is_priority_lead(user, action) -> bool:
 
 @rules.predicate
 def is_partnership_administrator(user, action) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        partnership_id=action.ambition.priority.strategy.partnership_id,
-        role=Membership.Role.ADMINISTRATOR,
-        is_active=True,
-    ).exists()
+    return is_administrator_of(user, action.ambition.priority.strategy.partnership_id)
 
 
 can_update_action = is_action_owner | is_action_delegate | is_priority_lead | is_partnership_administrator

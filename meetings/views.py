@@ -36,7 +36,10 @@ class MeetingDetailView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             Meeting.objects.filter(partnership=self.partnership).prefetch_related(
-                "agenda_items", "board_actions__owner", "board_actions__action__ambition__priority"
+                "agenda_items",
+                "board_actions__owner",
+                "board_actions__action__ambition__priority",
+                "exception_reports__period",
             ),
             pk=self.kwargs["pk"],
         )

@@ -6,5 +6,5 @@ app_name = "priorities"
 
 urlpatterns = [
     path("", views.StrategyListView.as_view(), name="strategy_list"),
-    path("strategies/<int:pk>/", views.StrategyDetailView.as_view(), name="strategy_detail"),
+    path("<int:pk>/", views.StrategyDetailView.as_view(), name="strategy_detail"),
 ]

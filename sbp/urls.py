@@ -17,7 +17,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("p/<slug:slug>/", include("priorities.urls")),
+    path("p/<slug:slug>/", include("reports.urls")),
+    path("p/<slug:slug>/strategies/", include("priorities.urls")),
     path("p/<slug:slug>/", include("delivery.urls")),
     path("p/<slug:slug>/meetings/", include("meetings.urls")),
 ]

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "core:healthz", "core:security_txt", "core:accessibility"}
-SAMPLE_ARGUMENTS = {"slug": "safer-bromley", "pk": 1}
+PUBLIC = {"login", "core:healthz", "core:security_txt", "core:accessibility", "core:favicon"}
+SAMPLE_ARGUMENTS = {"slug": "safer-bromley", "pk": 1, "extension": "pdf"}
 
 
 def named_urls(resolver=None, namespace="", parameters=()):
@@ -39,7 +39,7 @@ def test_page_sends_anonymous_visitors_to_sign_in(client, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_page_needs_no_sign_in(client, name):
-    response = client.get(URLS[name])
+    response = client.get(URLS[name], follow=True)
 
     assert response.status_code == 200
 

@@ -1,6 +1,7 @@
 """Template filters for GOV.UK Frontend markup."""
 
 import re
+from datetime import date
 
 from django import template
 from django.utils.html import escape, format_html_join
@@ -18,3 +19,24 @@ def govuk_paragraphs(text):
         '<p class="govuk-body">{}</p>',
         ((mark_safe(escape(p.strip()).replace("\n", "<br>")),) for p in paragraphs),  # noqa: S308 - escaped first
     )
+
+
+@register.filter
+def long_date(value):
+    """A date, or an ISO date string from a frozen report, as "31 March 2027"."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """A dict's value by a key held in a variable."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def subtract(value, other):
+    return value - other

@@ -23,6 +23,8 @@ def test_administrator_opens_the_2016_strategy_and_sees_the_five_priorities_and_
     page, visit, sign_in, demo
 ):
     sign_in("demo-admin")
+    page.get_by_role("link", name="Strategies").click()
+    assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Safer Bromley Partnership Strategy 2024-27")
     for priority in (
         "Prevention: Being stronger together",

@@ -41,7 +41,9 @@ def test_partnership_page_shows_the_current_strategys_priorities_with_leads(memb
     )
     StrategicAmbitionFactory(priority=priority, order=1, title="Being stronger together")
 
-    page = member_client(strategy.partnership).get(strategy.partnership.get_absolute_url())
+    page = member_client(strategy.partnership).get(
+        reverse("priorities:strategy_list", kwargs={"slug": strategy.partnership.slug})
+    )
 
     html = page.content.decode()
     assert '<h1 class="govuk-heading-l">Strategy 2024-27</h1>' in html

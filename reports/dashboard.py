@@ -1,0 +1,337 @@
+"""Plan on a page: a strategy's priorities, with their ratings and returns, for one reporting period.
+
+A read model: `plan_on_a_page()` fetches everything in a constant number of queries (the previous
+period, the priorities with their leads, and the actions with their ratings for both periods) and
+counts in Python, however many priorities and actions the strategy has.
+
+Definitions, shared by every figure on the page:
+
+- Counted actions: the strategy's actions expected to report in the period
+  (`ActionQuerySet.expected_to_report`); for the previous period's counts, those expected to report in
+  the previous period.
+- An action's rating for a period: the rating of its *submitted* update for that period; a draft, or
+  no update at all, is "not rated".
+- Overdue: a counted action that is neither completed nor cancelled and was due before `today`.
+- Missing return: a counted action with no submitted update for the period once `today` is past the
+  period's update deadline (none are missing before then).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+
+from accounts.models import Partnership
+from core.ratings import Direction, Rating
+from delivery.models import Action, ProgressUpdate, ReportingPeriod
+from priorities.models import Priority, Strategy
+
+NEEDS_ATTENTION = (Rating.RED, Rating.AMBER)
+ON_TRACK_OR_DONE = (Rating.GREEN, Rating.BLUE)
+
+# The chart labels each segment with a short code and its count ("R 3"), so a segment never relies on
+# colour alone; the chart's key spells the codes out.
+SHORT_LABELS = {
+    Rating.RED: "R",
+    Rating.AMBER: "A",
+    Rating.GREEN: "G",
+    Rating.BLUE: "B",
+    Rating.NOT_RATED: "NR",
+}
+# A segment is drawn at least as wide as its label, as a percentage of the bar: about 8.5 chart units
+# a character at the chart's 14-unit bold font, plus padding, on a bar 400 units wide
+# (templates/reports/includes/_rating_chart.html).
+_BAR_UNITS = 400
+_CHARACTER_UNITS = 8.5
+_LABEL_PADDING_UNITS = 10
+
+
+def direction_of_group(now: dict[str, int], before: dict[str, int] | None) -> Direction:
+    """A group of actions' direction of travel: has the share of its rated actions needing attention moved?
+
+    Only rated actions (red, amber, green, blue) take part; "not rated" says nothing about how an action
+    is going, so it is left out of both shares, as `core.ratings.direction_of_travel` leaves it out for
+    one action. Every rated action is either red or amber, or green or blue, so the share of red and
+    amber and the share of green and blue always move in opposite directions, and:
+
+    - Improved: the share rated red or amber fell (the share rated green or blue rose);
+    - Worse: the share rated red or amber rose (the share rated green or blue fell);
+    - No change: the shares are the same (exactly: 1 red of 4 and 2 red of 8 are the same share);
+    - New: there is no previous period, or no rated action in this period or the previous one, so
+      there is nothing to compare.
+    """
+    if before is None:
+        return Direction.NEW
+    shares = []
+    for counts in (now, before):
+        rated = sum(counts.get(r, 0) for r in (*NEEDS_ATTENTION, *ON_TRACK_OR_DONE))
+        if not rated:
+            return Direction.NEW
+        shares.append(Fraction(sum(counts.get(r, 0) for r in NEEDS_ATTENTION), rated))
+    share_now, share_before = shares
+    if share_now < share_before:
+        return Direction.IMPROVED
+    if share_now > share_before:
+        return Direction.WORSE
+    return Direction.NO_CHANGE
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    """How many counted actions had one rating in the period, and in the previous period."""
+
+    rating: str
+    count: int
+    previous_count: int | None  # None when there is no previous period to compare with
+
+    @property
+    def label(self) -> str:
+        return Rating(self.rating).label
+
+    @property
+    def short_label(self) -> str:
+        """The code the chart labels the rating's segments with, such as "R"."""
+        return SHORT_LABELS[self.rating]
+
+    @property
+    def change(self) -> int | None:
+        """This period's count less the previous period's; None when there is no previous period."""
+        return None if self.previous_count is None else self.count - self.previous_count
+
+    @property
+    def change_figure(self) -> str:
+        """The change as shown beside the count: "+1", "0", or a minus sign and the fall."""
+        if self.change is None:
+            return ""
+        return f"+{self.change}" if self.change > 0 else f"−{-self.change}" if self.change < 0 else "0"
+
+    @property
+    def change_words(self) -> str:
+        """The change in words for screen readers: "up 1", "down 2" or "no change"."""
+        if self.change is None:
+            return ""
+        return (
+            f"up {self.change}" if self.change > 0 else f"down {-self.change}" if self.change else "no change"
+        )
+
+
+@dataclass(frozen=True)
+class BarSegment:
+    """One rating's part of a stacked bar, in percentages of the bar's length."""
+
+    rating: str
+    count: int
+    label: str  # the short code and count, such as "R 3"
+    start: float
+    width: float
+
+    @property
+    def middle(self) -> float:
+        return self.start + self.width / 2
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The figures for a group of counted actions: one priority's, or the whole strategy's."""
+
+    counts: tuple[RatingCount, ...]  # one per rating, most severe first
+    total: int
+    previous_total: int | None  # None when there is no previous period
+    overdue: int
+    missing_returns: int
+    direction: Direction
+
+    @property
+    def by_rating(self) -> dict[str, int]:
+        return {c.rating: c.count for c in self.counts}
+
+    @property
+    def previous_by_rating(self) -> dict[str, int] | None:
+        return None if self.previous_total is None else {c.rating: c.previous_count for c in self.counts}
+
+    @property
+    def bar(self) -> tuple[BarSegment, ...]:
+        """The stacked bar's segments for the ratings with a count, each at least as wide as its label.
+
+        Segments share the bar in proportion to their counts, except that a segment too narrow for its
+        label is widened to fit it and the others narrowed to make room, so every label stays legible.
+        """
+        present = [c for c in self.counts if c.count]
+        if not present:
+            return ()
+        labels = {c.rating: f"{SHORT_LABELS[c.rating]} {c.count}" for c in present}
+        least = {
+            r: 100 * (len(label) * _CHARACTER_UNITS + _LABEL_PADDING_UNITS) / _BAR_UNITS
+            for r, label in labels.items()
+        }
+        widened: set[str] = set()
+        while True:
+            room = 100 - sum(least[r] for r in widened)
+            rest = sum(c.count for c in present if c.rating not in widened)
+            widths = {
+                c.rating: least[c.rating] if c.rating in widened else room * c.count / rest for c in present
+            }
+            too_narrow = {r for r, w in widths.items() if r not in widened and w < least[r]}
+            if not too_narrow:
+                break
+            widened |= too_narrow
+        segments, start = [], 0.0
+        for c in present:
+            segments.append(
+                BarSegment(
+                    rating=c.rating,
+                    count=c.count,
+                    label=labels[c.rating],
+                    start=round(start, 3),
+                    width=round(widths[c.rating], 3),
+                )
+            )
+            start += widths[c.rating]
+        return tuple(segments)
+
+
+@dataclass(frozen=True)
+class PrioritySummary:
+    """One priority of the strategy, its lead, and the figures for its counted actions."""
+
+    priority_id: int
+    reference: str
+    title: str
+    lead: str  # the lead's name, or "" when the priority has no lead
+    lead_organisation: str  # the lead organisation's name, or ""
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One bar of the plan's chart: a priority's, or the whole partnership's."""
+
+    label: str
+    totals: Totals
+    is_whole_plan: bool = False
+
+
+@dataclass(frozen=True)
+class PlanOnAPage:
+    """A strategy on a page for one reporting period: each priority's figures and the whole plan's."""
+
+    partnership: Partnership
+    strategy: Strategy
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None
+    today: datetime.date
+    priorities: tuple[PrioritySummary, ...]  # in the strategy's order
+    totals: Totals  # the whole strategy: every counted action, whichever priority it is under
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """Whether returns for the period are now overdue, so missing returns are counted."""
+        return self.period.is_past_deadline(self.today)
+
+    @property
+    def chart_rows(self) -> tuple[ChartRow, ...]:
+        """The chart's bars: one per priority in order, then the whole partnership's."""
+        return (
+            *(ChartRow(label=f"{p.reference}. {p.title}", totals=p.totals) for p in self.priorities),
+            ChartRow(label="Whole partnership", totals=self.totals, is_whole_plan=True),
+        )
+
+
+def plan_on_a_page(
+    *, partnership: Partnership, strategy: Strategy, period: ReportingPeriod, today: datetime.date
+) -> PlanOnAPage:
+    """Build the plan on a page for the strategy and reporting period, as it stands on `today`."""
+    if strategy.partnership_id != partnership.pk or period.partnership_id != partnership.pk:
+        raise ValueError("The strategy and the reporting period must belong to the partnership.")
+    previous = period.previous()
+    priorities = list(
+        Priority.objects.filter(strategy=strategy)
+        .select_related("lead", "lead_organisation")
+        .order_by("order")
+    )
+    actions = list(_actions_for(strategy, period, previous))
+    is_past_deadline = period.is_past_deadline(today)
+
+    def totals_of(group: list[Action]) -> Totals:
+        now = [a for a in group if a.is_expected_now]
+        counts = Counter(a.rating_now or Rating.NOT_RATED for a in now)
+        before = None
+        if previous is not None:
+            before = Counter(a.rating_before or Rating.NOT_RATED for a in group if a.is_expected_before)
+        return Totals(
+            counts=tuple(
+                RatingCount(
+                    rating=r.value,
+                    count=counts[r],
+                    previous_count=None if before is None else before[r],
+                )
+                for r in Rating
+            ),
+            total=len(now),
+            previous_total=None if before is None else before.total(),
+            overdue=sum(1 for a in now if a.is_overdue(today)),
+            missing_returns=sum(1 for a in now if a.rating_now is None) if is_past_deadline else 0,
+            direction=direction_of_group(counts, before),
+        )
+
+    by_priority: dict[int, list[Action]] = {p.pk: [] for p in priorities}
+    for action in actions:
+        by_priority[action.priority_pk].append(action)
+    return PlanOnAPage(
+        partnership=partnership,
+        strategy=strategy,
+        period=period,
+        previous_period=previous,
+        today=today,
+        priorities=tuple(
+            PrioritySummary(
+                priority_id=p.pk,
+                reference=p.reference,
+                title=p.title,
+                lead=str(p.lead) if p.lead else "",
+                lead_organisation=p.lead_organisation.name if p.lead_organisation else "",
+                totals=totals_of(by_priority[p.pk]),
+            )
+            for p in priorities
+        ),
+        totals=totals_of(actions),
+    )
+
+
+def _actions_for(strategy: Strategy, period: ReportingPeriod, previous: ReportingPeriod | None):
+    """The strategy's actions counted in the period or the previous one, with their ratings in each.
+
+    One query: whether each action is expected to report, and the rating of its submitted update, are
+    correlated subqueries for each period. `rating_now` is None when there is no submitted update
+    (a submitted update always has a rating, even "not rated"), which is what makes a missing return.
+    """
+
+    def submitted_rating(p):
+        return Subquery(
+            ProgressUpdate.objects.filter(action=OuterRef("pk"), period=p, submitted_at__isnull=False).values(
+                "rating"
+            )[:1]
+        )
+
+    def expected(p):
+        return Exists(Action.objects.expected_to_report(p).filter(pk=OuterRef("pk")))
+
+    actions = (
+        Action.objects.filter(ambition__priority__strategy=strategy)
+        .only("pk", "status", "due_on")
+        .annotate(
+            priority_pk=F("ambition__priority_id"),
+            is_expected_now=expected(period),
+            rating_now=submitted_rating(period),
+        )
+        .order_by()
+    )
+    if previous is None:
+        return actions.filter(is_expected_now=True)
+    return actions.annotate(
+        is_expected_before=expected(previous), rating_before=submitted_rating(previous)
+    ).filter(Q(is_expected_now=True) | Q(is_expected_before=True))

@@ -1,0 +1,254 @@
+"""The exception rules (DESIGN section 5) and the exception report they produce.
+
+Each rule is a function of one action's state in a period that returns the reason the action is
+reported, or None. The report is a plain, JSON-ready dict, so that the live draft and a report
+frozen at publication are shown, downloaded and compared in exactly the same way.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from accounts.models import Membership, Partnership, StatusRating
+from core.ratings import Direction, Rating, direction_of_travel
+from core.templatetags.govuk import long_date
+from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from meetings.models import Meeting
+from priorities.models import Strategy
+from reports.models import ExceptionRule, ExceptionRuleSetting
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What the rules look at: an action, its submitted updates now and before, and the day."""
+
+    action: Action
+    update: ProgressUpdate | None
+    previous: ProgressUpdate | None
+    overdue_milestones: list[Milestone]
+    period: ReportingPeriod
+    today: date
+
+    @property
+    def rating(self) -> str:
+        return self.update.rating if self.update else Rating.NOT_RATED
+
+    @property
+    def previous_rating(self) -> str | None:
+        return self.previous.rating if self.previous else None
+
+
+def rated_red(state: ActionState) -> str | None:
+    return "Rated red" if state.rating == Rating.RED else None
+
+
+def rated_amber_or_worse(state: ActionState) -> str | None:
+    if state.rating == Rating.AMBER:
+        return "Rated amber"
+    if direction_of_travel(state.rating, state.previous_rating) == Direction.WORSE:
+        before, now = Rating(state.previous_rating).label, Rating(state.rating).label
+        return f"Worse than the previous period: {before.lower()} to {now.lower()}"
+    return None
+
+
+def overdue(state: ActionState) -> str | None:
+    if state.action.is_overdue(state.today):
+        return f"Overdue: it was due on {long_date(state.action.due_on)}"
+    return None
+
+
+def milestone_overdue(state: ActionState) -> str | None:
+    if not state.overdue_milestones:
+        return None
+    listed = "; ".join(f"{m.title} (due {long_date(m.due_on)})" for m in state.overdue_milestones)
+    return f"Milestone overdue: {listed}"
+
+
+def missing_return(state: ActionState) -> str | None:
+    if state.update is None and state.period.is_past_deadline(state.today):
+        return f"No update submitted by the deadline of {long_date(state.period.update_deadline)}"
+    return None
+
+
+def board_ask(state: ActionState) -> str | None:
+    return "Asks the board for a decision or support" if state.update and state.update.board_ask else None
+
+
+def exceptional(state: ActionState) -> str | None:
+    if state.update and state.update.is_exceptional_performance:
+        return f"Exceptional performance: {state.update.exceptional_performance_reason}"
+    completed_on = state.action.completed_on
+    if state.rating == Rating.BLUE and completed_on and completed_on < state.action.due_on:
+        return f"Completed on {long_date(completed_on)}, ahead of its due date"
+    return None
+
+
+RULES: dict[str, Callable[[ActionState], str | None]] = {
+    ExceptionRule.RED: rated_red,
+    ExceptionRule.AMBER_OR_WORSE: rated_amber_or_worse,
+    ExceptionRule.OVERDUE: overdue,
+    ExceptionRule.MILESTONE_OVERDUE: milestone_overdue,
+    ExceptionRule.MISSING_RETURN: missing_return,
+    ExceptionRule.BOARD_ASK: board_ask,
+    ExceptionRule.EXCEPTIONAL: exceptional,
+}
+
+
+def rules_in_force(partnership: Partnership) -> list[ExceptionRule]:
+    """The partnership's exception rules that are switched on, in report order."""
+    off = set(
+        ExceptionRuleSetting.objects.filter(partnership=partnership, is_enabled=False).values_list(
+            "rule", flat=True
+        )
+    )
+    return [rule for rule in ExceptionRule if rule not in off]
+
+
+def strategy_for(period: ReportingPeriod) -> Strategy | None:
+    """The strategy in force at the end of the period."""
+    strategies = list(Strategy.objects.for_partnership(period.partnership_id))
+    return Strategy.current_of(strategies, today=period.ends_on)
+
+
+def exception_report_build(
+    *, partnership: Partnership, period: ReportingPeriod, meeting: Meeting | None, today: date
+) -> dict:
+    """The exception report for a period as it stands today: summary, items by priority, legend."""
+    strategy = strategy_for(period)
+    previous_period = period.previous()
+    rules = rules_in_force(partnership)
+    actions = (
+        list(
+            Action.objects.filter(ambition__priority__strategy=strategy)
+            .expected_to_report(period)
+            .select_related("ambition__priority__lead", "ambition__priority__lead_organisation", "owner")
+            .in_order()
+        )
+        if strategy
+        else []
+    )
+    updates = _submitted_updates(actions, period)
+    previous_updates = _submitted_updates(actions, previous_period) if previous_period else {}
+    milestones = _overdue_milestones(actions, today)
+    organisations = dict(
+        Membership.objects.filter(partnership=partnership).values_list("user_id", "organisation__name")
+    )
+
+    rows, sections, item_count = {}, {}, 0
+    for action in actions:
+        state = ActionState(
+            action=action,
+            update=updates.get(action.pk),
+            previous=previous_updates.get(action.pk),
+            overdue_milestones=milestones.get(action.pk, []),
+            period=period,
+            today=today,
+        )
+        priority = action.ambition.priority
+        row = rows.setdefault(priority.pk, _summary_row(priority))
+        row["counts"][state.rating] += 1
+        row["previous_counts"][state.previous_rating or Rating.NOT_RATED] += 1
+        row["total"] += 1
+        reasons = [reason for rule in rules if (reason := RULES[rule](state))]
+        if reasons:
+            item_count += 1
+            section = sections.setdefault(priority.pk, {**_priority_heading(priority), "ambitions": {}})
+            ambition = section["ambitions"].setdefault(
+                action.ambition_id,
+                {"ambition": f"{action.ambition.reference} {action.ambition.title}", "items": []},
+            )
+            ambition["items"].append(_item(state, reasons, organisations.get(action.owner_id, "")))
+
+    totals = {"counts": _zero_counts(), "previous_counts": _zero_counts(), "total": 0}
+    for row in rows.values():
+        for rating in Rating:
+            totals["counts"][rating] += row["counts"][rating]
+            totals["previous_counts"][rating] += row["previous_counts"][rating]
+        totals["total"] += row["total"]
+    return {
+        "partnership": partnership.name,
+        "strategy": strategy.title if strategy else "",
+        "period": {
+            "name": period.name,
+            "starts_on": period.starts_on.isoformat(),
+            "ends_on": period.ends_on.isoformat(),
+            "update_deadline": period.update_deadline.isoformat(),
+        },
+        "previous_period": {"name": previous_period.name} if previous_period else None,
+        "meeting": {"title": meeting.title, "held_on": meeting.held_on.isoformat()} if meeting else None,
+        "drawn_on": today.isoformat(),
+        "version": None,
+        "rules": [rule.label for rule in rules],
+        "summary": {
+            "ratings": [{"rating": rating.value, "label": rating.label} for rating in Rating],
+            "rows": list(rows.values()),
+            "totals": totals,
+        },
+        "sections": [
+            {**section, "ambitions": list(section["ambitions"].values())} for section in sections.values()
+        ],
+        "item_count": item_count,
+        "on_track_count": len(actions) - item_count,
+        "legend": [
+            {"rating": r.rating, "label": r.get_rating_display(), "meaning": r.meaning}
+            for r in StatusRating.wording_for(partnership)
+        ],
+    }
+
+
+def _submitted_updates(actions: list[Action], period: ReportingPeriod) -> dict[int, ProgressUpdate]:
+    updates = ProgressUpdate.objects.filter(action__in=actions, period=period, submitted_at__isnull=False)
+    return {update.action_id: update for update in updates}
+
+
+def _overdue_milestones(actions: list[Action], today: date) -> dict[int, list[Milestone]]:
+    overdue_by_action: dict[int, list[Milestone]] = {}
+    for milestone in Milestone.objects.filter(
+        action__in=actions, due_on__lt=today, completed_on__isnull=True
+    ):
+        overdue_by_action.setdefault(milestone.action_id, []).append(milestone)
+    return overdue_by_action
+
+
+def _zero_counts() -> dict[str, int]:
+    return dict.fromkeys(Rating.values, 0)
+
+
+def _priority_heading(priority) -> dict:
+    return {
+        "priority": f"{priority.reference}. {priority.title}",
+        "lead": str(priority.lead) if priority.lead else "",
+        "lead_organisation": priority.lead_organisation.name if priority.lead_organisation else "",
+    }
+
+
+def _summary_row(priority) -> dict:
+    return {
+        **_priority_heading(priority),
+        "counts": _zero_counts(),
+        "previous_counts": _zero_counts(),
+        "total": 0,
+    }
+
+
+def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
+    action, update = state.action, state.update
+    return {
+        "reference": action.reference,
+        "title": action.title,
+        "owner": str(action.owner),
+        "organisation": organisation,
+        "rating": state.rating,
+        "rating_label": Rating(state.rating).label,
+        "previous_rating": state.previous_rating,
+        "previous_rating_label": Rating(state.previous_rating).label
+        if state.previous_rating
+        else "No update",
+        "direction": direction_of_travel(state.rating, state.previous_rating).label,
+        "percent_complete": update.percent_complete if update else None,
+        "due_on": action.due_on.isoformat(),
+        "reasons": reasons,
+        "narrative": update.narrative if update else "",
+        "mitigation": update.mitigation if update else "",
+        "board_ask": update.board_ask if update else "",
+    }

@@ -1,0 +1,64 @@
+"""Exception reports: which rules a partnership uses, and reports frozen when published to a meeting."""
+
+from django.db import models
+from django.urls import reverse
+
+from accounts.models import Partnership, User
+from delivery.models import ReportingPeriod
+from meetings.models import Meeting
+
+
+class ExceptionRule(models.TextChoices):
+    """Why an action is reported by exception (DESIGN section 5), in the order reports list them."""
+
+    RED = "red", "Rated red"
+    AMBER_OR_WORSE = "amber_or_worse", "Rated amber, or worse than the previous period"
+    OVERDUE = "overdue", "Overdue: past its due date and not completed"
+    MILESTONE_OVERDUE = "milestone_overdue", "A milestone is overdue"
+    MISSING_RETURN = "missing_return", "No update submitted by the deadline"
+    BOARD_ASK = "board_ask", "The lead asks the board for something"
+    EXCEPTIONAL = "exceptional", "Exceptional performance, or completed ahead of its due date"
+
+
+class ExceptionRuleSetting(models.Model):
+    """A partnership's choice to leave one exception rule out of its reports (all are on by default)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="exception_rule_settings"
+    )
+    rule = models.CharField(max_length=30, choices=ExceptionRule.choices)
+    is_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "rule"], name="exception_rule_setting_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership}: {self.get_rule_display()} ({'on' if self.is_enabled else 'off'})"
+
+
+class ExceptionReport(models.Model):
+    """An exception report as published to a meeting: its content frozen as it stood."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="exception_reports")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="exception_reports")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="exception_reports")
+    version = models.PositiveIntegerField(help_text="1 for the first publication to the meeting, then 2, 3 …")
+    content = models.JSONField(help_text="The whole report as published: summary, items and legend.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="published_reports")
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "period", "version"], name="exception_report_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Exception report for {self.period}, {self.meeting} (version {self.version})"
+
+    def get_absolute_url(self):
+        return reverse("reports:published_report", kwargs={"slug": self.partnership.slug, "pk": self.pk})

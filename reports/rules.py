@@ -1,0 +1,8 @@
+"""Who may publish exception reports and choose the exception rules."""
+
+import rules
+
+from accounts.rules import is_partnership_administrator
+
+rules.add_perm("reports.publish_exception_report", is_partnership_administrator)
+rules.add_perm("reports.change_exception_rules", is_partnership_administrator)

@@ -1,0 +1,48 @@
+"""Publishing exception reports and choosing the rules they use."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Partnership, User
+from delivery.models import ReportingPeriod
+from meetings.models import Meeting
+from reports.exceptions import exception_report_build
+from reports.models import ExceptionReport, ExceptionRule, ExceptionRuleSetting
+
+
+@transaction.atomic
+def exception_report_publish(
+    *, partnership: Partnership, period: ReportingPeriod, meeting: Meeting, published_by: User, today: date
+) -> ExceptionReport:
+    """Freeze the report as it stands and file it with the meeting; publishing again adds a version."""
+    if period.partnership_id != partnership.pk or meeting.partnership_id != partnership.pk:
+        raise ValidationError("Choose a period and a meeting of this partnership.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one publication at a time
+    latest = ExceptionReport.objects.filter(meeting=meeting, period=period).order_by("-version").first()
+    version = latest.version + 1 if latest else 1
+    content = exception_report_build(partnership=partnership, period=period, meeting=meeting, today=today)
+    content["version"] = version
+    report = ExceptionReport(
+        partnership=partnership,
+        period=period,
+        meeting=meeting,
+        version=version,
+        content=content,
+        published_at=timezone.now(),
+        published_by=published_by,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def exception_rules_set(*, partnership: Partnership, enabled: set[str]) -> None:
+    """Switch each exception rule on or off for the partnership's reports."""
+    for rule in ExceptionRule:
+        ExceptionRuleSetting.objects.update_or_create(
+            partnership=partnership, rule=rule, defaults={"is_enabled": rule in enabled}
+        )

@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.views.generic import DetailView, FormView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from accounts.views import PartnershipMixin
+from delivery.models import ProgressUpdate, ReportingPeriod
+from meetings.models import Meeting
+from priorities.models import Strategy
+from reports.dashboard import plan_on_a_page
+from reports.exceptions import exception_report_build, rules_in_force
+from reports.exports import exception_report_csv, exception_report_docx, exception_report_pdf
+from reports.forms import ExceptionRulesForm, PublishForm
+from reports.models import ExceptionReport
+from reports.services import exception_report_publish, exception_rules_set
+
+DOWNLOADS = {
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        lambda content: exception_report_docx(content=content),
+    ),
+    "pdf": ("application/pdf", lambda content: exception_report_pdf(content=content)),
+    "csv": (
+        "text/csv; charset=utf-8",
+        lambda content: exception_report_csv(content=content).encode("utf-8-sig"),
+    ),
+}
+
+
+def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
+    """The report's "Download Word", "Download PDF" and "Download CSV" links."""
+    labels = {"docx": ("Word", ".docx"), "pdf": ("PDF", ".pdf, A4"), "csv": ("CSV", ".csv, one row per item")}
+    return [
+        {
+            "label": f"Download {label}",
+            "note": note,
+            "url": reverse(url_name, kwargs={**kwargs, "extension": ext}) + query,
+        }
+        for ext, (label, note) in labels.items()
+    ]
+
+
+def download(content: dict, extension: str, filename: str) -> HttpResponse:
+    """The report as a Word, PDF or CSV file."""
+    if extension not in DOWNLOADS:
+        raise Http404("No such format")
+    content_type, render = DOWNLOADS[extension]
+    response = HttpResponse(render(content), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+class PeriodChoiceMixin(PartnershipMixin):
+    """The reporting period chosen with ?period=, by default the open one, else the latest reported."""
+
+    @cached_property
+    def periods(self) -> list[ReportingPeriod]:
+        return list(
+            ReportingPeriod.objects.for_partnership(self.partnership).exclude(
+                state=ReportingPeriod.State.UPCOMING
+            )
+        )
+
+    @cached_property
+    def period(self) -> ReportingPeriod | None:
+        chosen = self.request.GET.get("period")
+        if chosen:
+            return next((p for p in self.periods if str(p.pk) == chosen), None) or self._not_found()
+        return next((p for p in self.periods if p.is_open), self.periods[0] if self.periods else None)
+
+    @staticmethod
+    def _not_found():
+        raise Http404("No such reporting period")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(periods=self.periods, period=self.period, **kwargs)
+
+
+class PlanView(PeriodChoiceMixin, TemplateView):
+    """Plan on a page: the current strategy's priorities, their ratings and what needs attention."""
+
+    template_name = "reports/plan.html"
+    nav_section = "plan"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        strategies = list(Strategy.objects.for_partnership(self.partnership))
+        strategy = Strategy.current_of(strategies, today=today)
+        plan = (
+            plan_on_a_page(partnership=self.partnership, strategy=strategy, period=self.period, today=today)
+            if strategy and self.period
+            else None
+        )
+        return super().get_context_data(strategy=strategy, plan=plan, today=today, **kwargs)
+
+
+class ExceptionReportView(PeriodChoiceMixin, TemplateView):
+    """The live exception report for a period and meeting, and its downloads."""
+
+    template_name = "reports/exception_report.html"
+    nav_section = "reports"
+
+    @cached_property
+    def meetings(self) -> list[Meeting]:
+        return list(Meeting.objects.filter(partnership=self.partnership))
+
+    @cached_property
+    def meeting(self) -> Meeting | None:
+        chosen = self.request.GET.get("meeting")
+        if chosen:
+            return next((m for m in self.meetings if str(m.pk) == chosen), None) or self._not_found()
+        today = timezone.localdate()
+        upcoming = [m for m in self.meetings if m.held_on >= today]
+        return min(upcoming, key=lambda m: m.held_on) if upcoming else None
+
+    @cached_property
+    def content(self) -> dict | None:
+        if self.period is None:
+            return None
+        return exception_report_build(
+            partnership=self.partnership, period=self.period, meeting=self.meeting, today=timezone.localdate()
+        )
+
+    def get(self, request, *args, **kwargs):
+        extension = kwargs.get("extension")
+        if extension:
+            if self.content is None:
+                raise Http404("No reporting period yet")
+            return download(self.content, extension, f"exception-report-{self.period.name}".replace("/", "-"))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        publish_form = (
+            PublishForm(
+                partnership=self.partnership, initial={"meeting": self.meeting, "period": self.period}
+            )
+            if self.period
+            else None
+        )
+        query = {"period": self.period.pk} if self.period else {}
+        if self.meeting:
+            query["meeting"] = self.meeting.pk
+        return super().get_context_data(
+            meetings=self.meetings,
+            meeting=self.meeting,
+            downloads=download_links(
+                "reports:exception_report_download", f"?{urlencode(query)}", slug=self.partnership.slug
+            ),
+            content=self.content,
+            publish_form=publish_form,
+            published=ExceptionReport.objects.filter(partnership=self.partnership, period=self.period)
+            .select_related("meeting", "published_by")
+            .order_by("-published_at"),
+            **kwargs,
+        )
+
+
+class ExceptionReportPublishView(PartnershipMixin, PermissionRequiredMixin, FormView):
+    """Freeze the exception report as it stands and file it with a meeting (administrators)."""
+
+    permission_required = "reports.publish_exception_report"
+    form_class = PublishForm
+    template_name = "reports/exception_report_publish.html"
+    nav_section = "reports"
+    http_method_names = ["post"]
+
+    def get_permission_object(self):
+        return self.partnership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
+
+    def form_valid(self, form):
+        try:
+            report = exception_report_publish(
+                partnership=self.partnership,
+                period=form.cleaned_data["period"],
+                meeting=form.cleaned_data["meeting"],
+                published_by=self.request.user,
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Exception report published to {report.meeting} as version {report.version}."
+        )
+        return redirect(report)
+
+
+class PublishedReportView(PartnershipMixin, DetailView):
+    """An exception report as it was published to a meeting, and its downloads."""
+
+    template_name = "reports/published_report.html"
+    context_object_name = "report"
+    nav_section = "reports"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            ExceptionReport.objects.filter(partnership=self.partnership).select_related(
+                "meeting", "period", "published_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        extension = kwargs.get("extension")
+        if extension:
+            report = self.get_object()
+            filename = f"exception-report-{report.period.name}-v{report.version}".replace("/", "-")
+            return download(report.content, extension, filename)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            content=self.object.content,
+            downloads=download_links(
+                "reports:published_report_download", slug=self.partnership.slug, pk=self.object.pk
+            ),
+            **kwargs,
+        )
+
+
+class ExceptionRulesView(PartnershipMixin, PermissionRequiredMixin, FormView):
+    """Switch each exception rule on or off for the partnership's reports (administrators)."""
+
+    permission_required = "reports.change_exception_rules"
+    form_class = ExceptionRulesForm
+    template_name = "reports/exception_rules.html"
+    nav_section = "reports"
+
+    def get_permission_object(self):
+        return self.partnership
+
+    def get_initial(self):
+        return {"rules": list(rules_in_force(self.partnership))}
+
+    def form_valid(self, form):
+        exception_rules_set(partnership=self.partnership, enabled=set(form.cleaned_data["rules"]))
+        messages.success(self.request, "Exception rules saved. Reports now use the rules chosen.")
+        return redirect("reports:exception_rules", slug=self.partnership.slug)
+
+
+class BoardAsksView(PeriodChoiceMixin, TemplateView):
+    """The open board asks of a period: what leads ask the board to decide or provide."""
+
+    template_name = "reports/board_asks.html"
+    nav_section = "reports"
+
+    def get_context_data(self, **kwargs):
+        asks = (
+            ProgressUpdate.objects.filter(period=self.period, submitted_at__isnull=False)
+            .exclude(board_ask="")
+            .select_related("action__ambition__priority", "action__owner")
+            .order_by("action__ambition__priority__order", "action__ambition__order", "action__order")
+            if self.period
+            else []
+        )
+        return super().get_context_data(asks=asks, **kwargs)
