@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Membership, Organisation, Partnership, StatusRating, User
+from accounts.models import Invitation, Membership, Organisation, Partnership, StatusRating, User
 from accounts.services import status_ratings_install_defaults
 
 
@@ -39,7 +39,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "partnership", "is_responsible_authority"]
     list_filter = ["partnership", "is_responsible_authority"]
     list_select_related = ["partnership"]
@@ -61,3 +61,12 @@ class StatusRatingAdmin(admin.ModelAdmin):
     list_filter = ["partnership", "rating"]
     list_select_related = ["partnership"]
     search_fields = ["meaning"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "partnership", "role", "sent_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["partnership", "role"]
+    list_select_related = ["partnership"]
+    search_fields = ["email", "first_name", "last_name"]
+    exclude = ["token_hash"]

@@ -61,6 +61,7 @@ class Organisation(TimeStampedModel):
         default=False,
         help_text="A statutory partner whose sign-off the strategy needs.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +119,40 @@ class Membership(TimeStampedModel):
             and self.organisation.partnership_id != self.partnership_id
         ):
             raise ValidationError({"organisation": "Choose an organisation of this partnership."})
+
+
+class Invitation(TimeStampedModel):
+    """An invitation to join a partnership: a one-time link to set a password, valid for 7 days."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Membership.Role.choices, default=Membership.Role.OFFICER)
+    job_title = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the link's token; the token itself is never stored."
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text="The person who accepted the invitation.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Invitation to {self.email} ({self.partnership})"
 
 
 class StatusRating(models.Model):

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod, UpdateReminder
+from delivery.models import Action, Milestone, PlanImport, ProgressUpdate, ReportingPeriod, UpdateReminder
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
     list_display = ["name", "partnership", "starts_on", "ends_on", "update_deadline", "state"]
     list_filter = ["partnership", "state"]
     list_select_related = ["partnership"]
@@ -55,3 +55,19 @@ class UpdateReminderAdmin(admin.ModelAdmin):
     list_select_related = ["recipient", "period"]
     search_fields = ["recipient__username", "recipient__email", "recipient__last_name"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "partnership",
+        "uploaded_by",
+        "uploaded_at",
+        "state",
+        "total_rows",
+        "done_rows",
+    ]
+    list_filter = ["partnership", "state"]
+    list_select_related = ["partnership", "uploaded_by"]
+    search_fields = ["file_name"]

@@ -35,6 +35,7 @@ class ReportingPeriod(TimeStampedModel):
     ends_on = models.DateField("end date")
     update_deadline = models.DateField(help_text="The date by which progress updates are due.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+    history = HistoricalRecords()
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -157,6 +158,14 @@ class Action(TimeStampedModel):
     completed_on = models.DateField("date completed", null=True, blank=True)
     resources = models.TextField("resources or funding", blank=True)
     success_measure = models.TextField(blank=True, help_text="How the partnership will know it worked.")
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        help_text="The unfinished action of the previous strategy that this one continues.",
+    )
     history = HistoricalRecords(m2m_fields=[delegates, partner_organisations])
 
     objects = ActionQuerySet.as_manager()
@@ -217,6 +226,7 @@ class Milestone(TimeStampedModel):
     title = models.CharField(max_length=300)
     due_on = models.DateField("due date")
     completed_on = models.DateField("date completed", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -317,3 +327,33 @@ class UpdateReminder(models.Model):
 
     def __str__(self):
         return f"{self.recipient} reminded about {self.period} on {self.sent_on}"
+
+
+class PlanImport(models.Model):
+    """A delivery-plan spreadsheet uploaded for import: its rows, their errors, and how far it has got."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "Checked, waiting for confirmation"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plan_imports")
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="plan_imports")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField(default=list, help_text="The rows as read from the file.")
+    errors = models.JSONField(default=list, help_text="Row-level problems found when the file was checked.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"

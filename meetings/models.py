@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Partnership, User
 from core.models import TimeStampedModel
@@ -72,6 +73,7 @@ class BoardAction(TimeStampedModel):
         related_name="board_actions",
         help_text="The delivery-plan action this relates to, if any.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "due_on", "pk"]

@@ -38,6 +38,18 @@ class Strategy(TimeStampedModel):
         blank=True,
         help_text="Definitions the partnership has agreed, such as its definition of serious violence.",
     )
+    adoption_override_reason = models.TextField(
+        blank=True,
+        help_text="Why the strategy was adopted without every responsible authority's agreement.",
+    )
+    previous_strategy = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_strategies",
+        help_text="The strategy this one follows on from.",
+    )
     history = HistoricalRecords()
 
     objects = StrategyQuerySet.as_manager()
@@ -87,6 +99,7 @@ class SignOff(TimeStampedModel):
         max_length=200, blank=True, help_text="Who agreed or declined, and in what capacity."
     )
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "sign-off"
@@ -125,6 +138,7 @@ class Consultation(TimeStampedModel):
     findings = models.TextField(
         "what people said", blank=True, help_text="A summary of the findings: you said, we did."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["opens_on"]
