@@ -55,6 +55,11 @@ test: $(VENV)/.dev test-packages ## Run the whole suite (SQLite, or PostgreSQL w
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+.PHONY: bench
+bench: $(VENV)/.dev ## Measure pages (time against their own SQL, query counts) and load, on large synthetic data
+	$(call apt_install,$(RUN_PACKAGES))
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 .PHONY: lint
 lint: $(VENV)/.dev ## Check the code with ruff (lint and format)
 	$(BIN)/ruff check .
