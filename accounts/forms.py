@@ -1,6 +1,40 @@
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
-from django.contrib.auth.forms import AuthenticationForm
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from accounts.models import Membership, Organisation, User
+
+ROLE_HINTS = {
+    Membership.Role.ADMINISTRATOR: (
+        "Manages people, organisations, reporting periods, strategies and meetings, "
+        "and can update any action."
+    ),
+    Membership.Role.OFFICER: (
+        "Updates progress on the actions they own or are a delegate on, and on the priorities they lead."
+    ),
+    Membership.Role.BOARD_MEMBER: "Reads the plan, every action and the exception report.",
+}
+ROLE_CHOICES = [Choice(role.value, role.label, hint=ROLE_HINTS[role]) for role in Membership.Role]
+
+
+def form_helper(*fields) -> FormHelper:
+    """A GOV.UK form layout that leaves checking answers to the server, so errors look the same."""
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class SignInForm(AuthenticationForm):
@@ -21,3 +55,196 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
         )
+
+
+class OrganisationForm(forms.ModelForm):
+    """A partner agency's name, short name and whether it is a responsible authority."""
+
+    UNIQUE_MESSAGES = {
+        "name": "An organisation with this name is already in the partnership.",
+        "short_name": "An organisation with this short name is already in the partnership.",
+    }
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "is_responsible_authority"]
+        labels = {
+            "name": "Name",
+            "short_name": "Short name",
+            "is_responsible_authority": "Responsible authority",
+        }
+        help_texts = {
+            "name": "For example, London Borough of Bromley.",
+            "is_responsible_authority": (
+                "A statutory partner (such as the council, police, fire, probation or health) "
+                "whose sign-off the strategy needs."
+            ),
+        }
+        error_messages = {
+            "name": {"required": "Enter the organisation's name"},
+            "short_name": {"required": "Enter a short name, for example LBB"},
+        }
+
+    def __init__(self, *args, partnership, submit_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.helper = form_helper(
+            Field.text("name"),
+            Field.text("short_name", field_width=10),
+            Field.checkbox("is_responsible_authority"),
+            Button("save", submit_label),
+        )
+
+    def validate_unique(self):
+        """Check the names are unique in the partnership, which is not a field of the form."""
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=set(self.errors))
+        except ValidationError as error:
+            for item in error.error_dict.get(NON_FIELD_ERRORS, []):
+                fields = (item.params or {}).get("unique_check", ())
+                field = next((f for f in fields if f in self.UNIQUE_MESSAGES), None)
+                self.add_error(field, self.UNIQUE_MESSAGES[field] if field else item)
+
+
+class PersonFieldsMixin:
+    """The organisation choice, limited to the partnership's organisations, and the role radios."""
+
+    def limit_to(self, partnership):
+        organisation = self.fields["organisation"]
+        organisation.queryset = Organisation.objects.filter(partnership=partnership)
+        organisation.empty_label = "Choose an organisation"
+        organisation.error_messages.update(
+            {
+                "required": "Choose the organisation they represent",
+                "invalid_choice": "Choose an organisation of this partnership",
+            }
+        )
+        role = self.fields["role"]
+        role.choices = ROLE_CHOICES
+        role.widget = forms.RadioSelect(choices=ROLE_CHOICES)
+        role.error_messages["required"] = "Choose a role"
+
+
+class InvitationForm(PersonFieldsMixin, forms.Form):
+    """Who to invite to the partnership, and as what."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation is sent here. Someone new to the service signs in with it as their username.",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Organisation",
+        help_text="The partner agency they represent in the partnership.",
+    )
+    role = forms.ChoiceField(label="Role")
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to(partnership)
+        self.fields["role"].initial = Membership.Role.OFFICER
+        self.helper = form_helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("first_name", field_width=20),
+            Field.text("last_name", field_width=20),
+            Field.select("organisation"),
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Button("send", "Send invitation"),
+        )
+
+
+class MembershipForm(PersonFieldsMixin, forms.ModelForm):
+    """A person's role, organisation and job title in the partnership."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "organisation", "job_title"]
+        labels = {"job_title": "Job title (optional)"}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to(partnership)
+        self.helper = form_helper(
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.select("organisation"),
+            Field.text("job_title", field_width=Fluid.TWO_THIRDS),
+            Button("save", "Save changes"),
+        )
+
+
+class InvitationAcceptForm(SetPasswordForm):
+    """Choose a password, checked by the service's password rules, laid out in the GOV.UK style."""
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_mismatch": "The passwords do not match. Enter the same password twice.",
+    }
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        password, confirmation = self.fields["new_password1"], self.fields["new_password2"]
+        password.label = "Password"
+        password.help_text = (
+            "Use at least 8 characters. Do not use a common password, only numbers, "
+            "or something like your name or email address."
+        )
+        password.error_messages["required"] = "Enter a password"
+        confirmation.label = "Confirm password"
+        confirmation.help_text = ""
+        confirmation.error_messages["required"] = "Enter the password again"
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's form also carries the username, for password managers
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width=20),
+            Field.text("new_password2", field_width=20),
+            Button("accept", "Set password and join"),
+        )
+
+    def clean(self):
+        # As SetPasswordForm, but a weak password is reported beside the password, not its confirmation.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class ConfirmForm(forms.Form):
+    """A button to confirm a change that needs no answers."""
+
+    def __init__(self, *args, button: Button, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(button)
+
+
+class HandOverForm(forms.Form):
+    """Who takes over what a person leads and owns in the partnership."""
+
+    to_user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Hand over to",
+        help_text="An active member of the partnership.",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose who to hand over to",
+            "invalid_choice": "Choose an active member of this partnership",
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = candidates
+        self.helper = form_helper(Field.select("to_user"), Button("hand_over", "Hand over"))

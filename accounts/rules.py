@@ -11,3 +11,7 @@ def is_partnership_administrator(user, partnership) -> bool:
     return Membership.objects.filter(
         user=user, partnership=partnership, role=Membership.Role.ADMINISTRATOR, is_active=True
     ).exists()
+
+
+# Managing a partnership's people and organisations, and handing over someone's work.
+rules.add_perm("accounts.administer_partnership", is_partnership_administrator)

@@ -1,8 +1,43 @@
+from crispy_forms_gds.layout import Button
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect
-from django.views.generic import TemplateView
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
 
-from accounts.models import Membership, StatusRating
+from accounts.forms import (
+    ConfirmForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    MembershipForm,
+    OrganisationForm,
+    add_service_errors,
+)
+from accounts.models import Membership, Organisation, StatusRating
+from accounts.services import (
+    INVITATION_VALID_FOR,
+    InvitationNotSent,
+    invitation_accept,
+    invitation_find,
+    invitation_resend,
+    invitation_revoke,
+    invitation_send,
+    invitation_user,
+    membership_change,
+    membership_deactivate,
+    membership_reactivate,
+    pending_invitations,
+)
 
 
 class PartnershipMixin:
@@ -51,3 +86,298 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(memberships=self.memberships, **kwargs)
+
+
+# Partnership administration ------------------------------------------------------------------------
+
+
+class PartnershipAdministrationMixin(PartnershipMixin, PermissionRequiredMixin):
+    """A page for the partnership's administrators: other members get 403, anyone else 404."""
+
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
+
+    def get_permission_object(self):
+        return self.partnership
+
+
+class ManageView(PartnershipAdministrationMixin, TemplateView):
+    """The administration hub: links to every page an administrator manages the partnership from."""
+
+    template_name = "accounts/manage.html"
+
+
+class OrganisationListView(PartnershipAdministrationMixin, ListView):
+    """The partnership's partner agencies, with how many active members represent each."""
+
+    template_name = "accounts/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        return Organisation.objects.filter(partnership=self.partnership).annotate(
+            member_count=Count("memberships", filter=Q(memberships__is_active=True))
+        )
+
+
+class OrganisationFormMixin(PartnershipAdministrationMixin):
+    form_class = OrganisationForm
+    template_name = "accounts/organisation_form.html"
+    submit_label = "Save organisation"
+    success_message = "Organisation saved."
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "partnership": self.partnership,
+            "submit_label": self.submit_label,
+        }
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except IntegrityError:  # another administrator saved the same name a moment ago
+            form.add_error(
+                None, "An organisation with this name or short name is already in the partnership."
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message.format(organisation=self.object))
+        return redirect("accounts:organisation_list", slug=self.partnership.slug)
+
+
+class OrganisationCreateView(OrganisationFormMixin, CreateView):
+    """Add a partner agency to the partnership."""
+
+    submit_label = "Add organisation"
+    success_message = "{organisation} added."
+
+
+class OrganisationUpdateView(OrganisationFormMixin, UpdateView):
+    """Change a partner agency's name, short name or responsible-authority status."""
+
+    success_message = "{organisation} saved."
+
+    def get_object(self, queryset=None):
+        organisation = get_object_or_404(
+            Organisation.objects.filter(partnership=self.partnership), pk=self.kwargs["pk"]
+        )
+        self.saved_name = organisation.name  # the form changes the object's name before it is saved
+        return organisation
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(saved_name=self.saved_name, **kwargs)
+
+
+class PeopleView(PartnershipAdministrationMixin, TemplateView):
+    """The partnership's members, active and inactive, and the invitations not yet accepted."""
+
+    template_name = "accounts/people.html"
+
+    def get_context_data(self, **kwargs):
+        people = (
+            Membership.objects.filter(partnership=self.partnership)
+            .select_related("user", "organisation")
+            .order_by("-is_active", "user__last_name", "user__first_name", "pk")
+        )
+        invitations = pending_invitations(partnership=self.partnership).select_related(
+            "organisation", "invited_by"
+        )
+        return super().get_context_data(people=people, invitations=invitations, now=timezone.now(), **kwargs)
+
+
+class PersonInviteView(PartnershipAdministrationMixin, FormView):
+    """Invite someone by email to join the partnership."""
+
+    form_class = InvitationForm
+    template_name = "accounts/person_invite.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
+
+    def form_valid(self, form):
+        try:
+            invitation = invitation_send(
+                partnership=self.partnership, invited_by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except InvitationNotSent as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Invitation sent to {invitation.email}. The link in it works for {INVITATION_VALID_FOR.days} days.",
+        )
+        return redirect("accounts:people", slug=self.partnership.slug)
+
+
+class InvitationChangeView(PartnershipAdministrationMixin, View):
+    """Resend or revoke an invitation not yet accepted (POST only), then go back to the list of people."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(pending_invitations(partnership=self.partnership), pk=kwargs["pk"])
+        try:
+            message = self.change(invitation)
+        except (ValidationError, InvitationNotSent) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, message)
+        return redirect("accounts:people", slug=self.partnership.slug)
+
+
+class InvitationResendView(InvitationChangeView):
+    def change(self, invitation) -> str:
+        invitation = invitation_resend(invitation=invitation)
+        return (
+            f"Invitation sent again to {invitation.email}. The new link works for "
+            f"{INVITATION_VALID_FOR.days} days; the link sent before no longer works."
+        )
+
+
+class InvitationRevokeView(InvitationChangeView):
+    def change(self, invitation) -> str:
+        invitation = invitation_revoke(invitation=invitation)
+        return f"Invitation to {invitation.email} revoked. Its link no longer works."
+
+
+class PersonMixin(PartnershipAdministrationMixin):
+    """Fetch the membership in the URL through the partnership: another partnership's answers 404."""
+
+    @cached_property
+    def person(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.filter(partnership=self.partnership).select_related("user", "organisation"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
+
+
+class PersonEditView(PersonMixin, FormView):
+    """Change a person's role, organisation and job title in the partnership."""
+
+    form_class = MembershipForm
+    template_name = "accounts/person_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership, "instance": self.person}
+
+    def form_valid(self, form):
+        try:
+            membership_change(
+                membership=self.person,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                job_title=form.cleaned_data["job_title"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Changes to {self.person.user} saved.")
+        return redirect("accounts:people", slug=self.partnership.slug)
+
+
+class PersonStatusView(PersonMixin, FormView):
+    """Confirm, then make a change to whether a person may use the partnership."""
+
+    button = None
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), button=self.button)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_self=self.person.user_id == self.request.user.pk,
+            is_member_elsewhere=Membership.objects.filter(user=self.person.user_id, is_active=True)
+            .exclude(pk=self.person.pk)
+            .exists(),
+            **kwargs,
+        )
+
+
+class PersonDeactivateView(PersonStatusView):
+    """Stop a person using the partnership and sign them out; their history is kept."""
+
+    template_name = "accounts/person_deactivate.html"
+    button = Button.warning("deactivate", "Deactivate")
+
+    def form_valid(self, form):
+        try:
+            membership = membership_deactivate(membership=self.person, by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if membership.user.is_active:
+            messages.success(
+                self.request,
+                f"{membership.user} can no longer use {self.partnership} and has been signed out. "
+                "They are still an active member of another partnership, so they can still sign in there.",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"{membership.user} can no longer use {self.partnership} and has been signed out. "
+                "They are not an active member of any other partnership, so they can no longer sign in.",
+            )
+        return redirect("accounts:people", slug=self.partnership.slug)
+
+
+class PersonReactivateView(PersonStatusView):
+    """Let a deactivated person use the partnership again."""
+
+    template_name = "accounts/person_reactivate.html"
+    button = Button("reactivate", "Reactivate")
+
+    def form_valid(self, form):
+        try:
+            membership = membership_reactivate(membership=self.person, by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{membership.user} can use {self.partnership} again and can sign in.")
+        return redirect("accounts:people", slug=self.partnership.slug)
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class InvitationAcceptView(FormView):
+    """The public page an invitation's link opens: choose a password and join the partnership."""
+
+    form_class = InvitationAcceptForm
+    template_name = "accounts/invitation_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = invitation_find(token=kwargs["token"])
+        if self.invitation is None:
+            # Unknown, expired, revoked and used links look alike, so a link says nothing about its
+            # invitation; 200 rather than 404, because this is the answer the person needs.
+            return render(request, "accounts/invitation_invalid.html")
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def invited_user(self):
+        return invitation_user(self.invitation)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.invited_user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            invitation=self.invitation, username=self.invited_user.username, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            user = invitation_accept(invitation=self.invitation, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            f"Welcome to {self.invitation.partnership}. Sign in next time with the username {user.username}.",
+        )
+        return redirect(self.invitation.partnership)

@@ -95,10 +95,15 @@ class ActionQuerySet(models.QuerySet):
         return self.active().filter(due_on__lt=today)
 
     def expected_to_report(self, period):
-        """Actions that owe a progress update for the period: started by its end and still live."""
-        return self.filter(starts_on__lte=period.ends_on).filter(
-            ~Q(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
-            | Q(completed_on__gte=period.starts_on)
+        """Actions that owe a progress update for the period: started by its end, still live, and
+        not carried over into a later strategy (the carried copy reports instead)."""
+        return (
+            self.filter(starts_on__lte=period.ends_on)
+            .filter(
+                ~Q(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
+                | Q(completed_on__gte=period.starts_on)
+            )
+            .exclude(Exists(Action.objects.filter(carried_over_from=OuterRef("pk"))))
         )
 
     def with_latest_update(self):
@@ -339,11 +344,22 @@ class PlanImport(models.Model):
         FAILED = "failed", "Failed"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plan_imports")
+    strategy = models.ForeignKey(
+        "priorities.Strategy",
+        on_delete=models.CASCADE,
+        related_name="plan_imports",
+        help_text="The strategy whose delivery plan the file is checked against and imported into.",
+    )
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="plan_imports")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="confirmed_plan_imports"
+    )
     file_name = models.CharField(max_length=255)
-    rows = models.JSONField(default=list, help_text="The rows as read from the file.")
-    errors = models.JSONField(default=list, help_text="Row-level problems found when the file was checked.")
+    rows = models.JSONField(default=list, blank=True, help_text="The rows as read from the file.")
+    errors = models.JSONField(
+        default=list, blank=True, help_text="Row-level problems found when the file was checked."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
     total_rows = models.PositiveIntegerField(default=0)
     done_rows = models.PositiveIntegerField(default=0)

@@ -30,3 +30,15 @@ can_manage_delegates = is_action_owner | is_partnership_administrator
 
 rules.add_perm("delivery.update_action", can_update_action)
 rules.add_perm("delivery.manage_delegates", can_manage_delegates)
+
+# Partnership administration: reporting periods, the delivery plan's actions and milestones, and
+# starting the next strategy. The object is the partnership in the URL.
+can_administer_partnership = is_administrator_of
+
+rules.add_perm("delivery.manage_reporting_periods", can_administer_partnership)
+rules.add_perm("delivery.manage_actions", can_administer_partnership)
+rules.add_perm("delivery.start_next_strategy", can_administer_partnership)
+
+# Importing and exporting a delivery plan is for the partnership's administrators; the permission
+# object is the partnership.
+rules.add_perm("delivery.import_plan", is_administrator_of)

@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Partnership, User
 from core.ratings import Rating
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod, UpdateReminder
+from priorities.models import Priority, StrategicAmbition, Strategy
 
 UPDATE_FIELDS = (
     "rating",
@@ -355,3 +356,359 @@ def _update_reminder_subject(*, due: UpdatesDue, today: date) -> str:
         return f"Progress updates are late: {partnerships}"
     deadline = min(period_due.period.update_deadline for period_due in due.periods)
     return f"Progress updates due by {deadline.day} {deadline:%B %Y}: {partnerships}"
+
+
+# Partnership administration -----------------------------------------------------------------------
+#
+# Reporting periods, the delivery plan's actions and milestones, and starting the next strategy.
+# Only partnership administrators reach these (see delivery/rules.py).
+
+
+def _financial_year_quarters(year: int) -> list[tuple[str, date, date]]:
+    """The four quarters of the UK financial year that starts in April of `year`: name, start, end."""
+    label = f"{year}/{(year + 1) % 100:02d}"
+    starts = [
+        date(year, 4, 1),
+        date(year, 7, 1),
+        date(year, 10, 1),
+        date(year + 1, 1, 1),
+        date(year + 1, 4, 1),
+    ]
+    return [(f"Q{n} {label}", starts[n - 1], starts[n] - timedelta(days=1)) for n in range(1, 5)]
+
+
+@transaction.atomic
+def reporting_periods_create_year(
+    *, partnership: Partnership, year: int, days_to_deadline: int
+) -> list[ReportingPeriod]:
+    """Create a financial year's four quarterly reporting periods, April to March, as upcoming.
+
+    Nothing is created when any quarter would share its name with, or overlap the dates of, one of
+    the partnership's existing periods.
+    """
+    if days_to_deadline < 0:
+        raise ValidationError({"days_to_deadline": "Enter 0 or more days."})
+    # Serialise concurrent requests for the same partnership, so the clash check below holds.
+    Partnership.objects.select_for_update().get(pk=partnership.pk)
+    quarters = _financial_year_quarters(year)
+    existing = list(
+        ReportingPeriod.objects.for_partnership(partnership)
+        .filter(
+            Q(name__in=[name for name, _, _ in quarters])
+            | Q(starts_on__lte=quarters[-1][2], ends_on__gte=quarters[0][1])
+        )
+        .order_by("starts_on")
+    )
+    clashes = [
+        f"{name} clashes with the existing period {other.name} "
+        f"({other.starts_on:%-d %B %Y} to {other.ends_on:%-d %B %Y})."
+        for name, starts_on, ends_on in quarters
+        for other in existing
+        if other.name == name or (other.starts_on <= ends_on and other.ends_on >= starts_on)
+    ]
+    if clashes:
+        raise ValidationError({"year": clashes})
+    periods = []
+    for name, starts_on, ends_on in quarters:
+        period = ReportingPeriod(
+            partnership=partnership,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            update_deadline=ends_on + timedelta(days=days_to_deadline),
+            state=ReportingPeriod.State.UPCOMING,
+        )
+        period.full_clean()
+        period.save()
+        periods.append(period)
+    return periods
+
+
+# The history's change reason is a CharField of this length (django-simple-history's default).
+CHANGE_REASON_LENGTH = 100
+
+
+def _change_reason(text: str) -> str:
+    """The text shortened to fit a history record's change reason."""
+    return text if len(text) <= CHANGE_REASON_LENGTH else text[: CHANGE_REASON_LENGTH - 1] + "…"
+
+
+# (from, to) -> what the change is called, in messages.
+REPORTING_PERIOD_TRANSITIONS = {
+    (ReportingPeriod.State.UPCOMING, ReportingPeriod.State.OPEN): "opened for updates",
+    (ReportingPeriod.State.OPEN, ReportingPeriod.State.LOCKED): "locked",
+    (ReportingPeriod.State.LOCKED, ReportingPeriod.State.OPEN): "unlocked",
+}
+
+
+@transaction.atomic
+def reporting_period_transition(*, period: ReportingPeriod, to: str, reason: str = "") -> ReportingPeriod:
+    """Open a period for updates, lock it, or unlock it, keeping the reason in its history.
+
+    Locking freezes the period's progress updates. Unlocking needs a reason.
+    """
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if to not in ReportingPeriod.State.values:
+        raise ValidationError(f"{to!r} is not a state of a reporting period.")
+    to = ReportingPeriod.State(to)
+    change = REPORTING_PERIOD_TRANSITIONS.get((period.state, to))
+    if change is None:
+        raise ValidationError(
+            f"{period} is {period.get_state_display().lower()}: "
+            f"it cannot be made {to.label.lower()} from there."
+        )
+    reason = reason.strip()
+    if change == "unlocked" and not reason:
+        raise ValidationError({"reason": "Say why the period is being unlocked."})
+    if len(reason) > CHANGE_REASON_LENGTH:
+        raise ValidationError({"reason": f"The reason must be {CHANGE_REASON_LENGTH} characters or fewer."})
+    period.state = to
+    period._change_reason = reason or None
+    period.full_clean()
+    period.save()
+    return period
+
+
+def update_reminder_owners(*, period: ReportingPeriod, today: date) -> list[User]:
+    """Everyone who still owes a submitted update for the period, as the reminders see them.
+
+    Each person is annotated `is_reminded_today` (reminded about anything today, so not again) and
+    `is_member` (an active member of the period's partnership); `can_be_emailed` needs both the
+    membership and an email address on an active account.
+    """
+    owing = (
+        Action.objects.for_partnership(period.partnership)
+        .expected_to_report(period)
+        .with_update_for(period)
+        .filter(period_update_submitted_at__isnull=True)
+        .values("owner")
+    )
+    people = list(
+        User.objects.filter(pk__in=owing)
+        .annotate(
+            is_reminded_today=Exists(UpdateReminder.objects.filter(recipient=OuterRef("pk"), sent_on=today)),
+            is_member=Exists(
+                Membership.objects.filter(user=OuterRef("pk"), partnership=period.partnership, is_active=True)
+            ),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    for person in people:
+        person.can_be_emailed = bool(person.is_member and person.is_active and person.email)
+    return people
+
+
+ACTION_RELATED = ("delegates", "partner_organisations")
+
+
+class ActionChangedElsewhere(Exception):
+    """Someone saved the action after the form was opened; nothing was changed."""
+
+    def __init__(self, saved: Action):
+        super().__init__("The action was changed by someone else.")
+        self.saved = saved
+
+
+def action_version(action: Action) -> str:
+    """A token for the action as last saved, carried by its edit form to detect a later save."""
+    return action.updated_at.isoformat()
+
+
+def _action_people_check(*, partnership: Partnership, data: dict) -> None:
+    """The owner and delegates are active members, and the partners organisations, of the partnership."""
+    owner, delegates = data.get("owner"), list(data.get("delegates", []))
+    people = {person.pk for person in [owner, *delegates] if person is not None}
+    members = set(
+        Membership.objects.filter(user__in=people, partnership=partnership, is_active=True).values_list(
+            "user", flat=True
+        )
+    )
+    errors = {}
+    if owner is not None and owner.pk not in members:
+        errors["owner"] = "Choose an active member of this partnership."
+    if any(person.pk not in members for person in delegates):
+        errors["delegates"] = "Choose active members of this partnership."
+    elif owner in delegates:
+        errors["delegates"] = "The owner can already update the action: do not make them a delegate too."
+    if any(o.partnership_id != partnership.pk for o in data.get("partner_organisations", [])):
+        errors["partner_organisations"] = "Choose organisations of this partnership."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _action_fields_set(action: Action, data: dict) -> None:
+    for field, value in data.items():
+        if field not in ACTION_RELATED:
+            setattr(action, field, value)
+
+
+@transaction.atomic
+def action_create(*, ambition: StrategicAmbition, data: dict) -> Action:
+    """Add an action at the end of its strategic ambition, with its delegates and partners.
+
+    `data` holds the action's fields by name; `delegates` and `partner_organisations` are lists.
+    """
+    # Lock the ambition so that two actions added at once cannot take the same number.
+    ambition = (
+        StrategicAmbition.objects.select_for_update().select_related("priority__strategy").get(pk=ambition.pk)
+    )
+    _action_people_check(partnership=ambition.priority.strategy.partnership, data=data)
+    last = ambition.actions.aggregate(last=Max("order"))["last"] or 0
+    action = Action(ambition=ambition, order=last + 1)
+    _action_fields_set(action, data)
+    action.full_clean()
+    action.save()
+    action.delegates.set(data.get("delegates", []))
+    action.partner_organisations.set(data.get("partner_organisations", []))
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, data: dict, version: str) -> Action:
+    """Change an action's details, refusing a form opened before someone else's save.
+
+    `version` is `action_version()` of the action as the form showed it.
+    """
+    saved = (
+        Action.objects.select_for_update().select_related("ambition__priority__strategy").get(pk=action.pk)
+    )
+    if action_version(saved) != version:
+        raise ActionChangedElsewhere(saved)
+    _action_people_check(partnership=saved.ambition.priority.strategy.partnership, data=data)
+    _action_fields_set(saved, data)
+    saved.full_clean()
+    saved.save()
+    if "delegates" in data:
+        saved.delegates.set(data["delegates"])
+    if "partner_organisations" in data:
+        saved.partner_organisations.set(data["partner_organisations"])
+    return saved
+
+
+@transaction.atomic
+def action_move(*, action: Action, direction: str) -> Action:
+    """Swap the action with the one above ("up") or below ("down") it in its strategic ambition."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose whether to move the action up or down.")
+    siblings = list(
+        Action.objects.select_for_update().filter(ambition_id=action.ambition_id).order_by("order")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == action.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(siblings):
+        raise ValidationError(
+            f"The action is already {'first' if direction == 'up' else 'last'} in its strategic ambition."
+        )
+    moving, other = siblings[index], siblings[other_index]
+    moving_order, other_order = moving.order, other.order
+    # UNIQUE(ambition, order) is checked row by row, so park the moving action on a free number
+    # first. A queryset update leaves no history record of that passing step.
+    Action.objects.filter(pk=moving.pk).update(order=siblings[-1].order + 1)
+    other.order = moving_order
+    other._change_reason = f"Moved {'down' if direction == 'up' else 'up'} in its strategic ambition"
+    other.full_clean()
+    other.save()
+    moving.order = other_order
+    moving._change_reason = f"Moved {direction} in its strategic ambition"
+    moving.full_clean()
+    moving.save()
+    return moving
+
+
+@transaction.atomic
+def strategy_start_next(
+    *, strategy: Strategy, title: str, starts_on: date, ends_on: date, by: User
+) -> Strategy:
+    """Start the draft strategy that follows this one, carrying over its structure and unfinished work.
+
+    Copies the priorities (with their leads) and strategic ambitions, and carries every action
+    that is not completed or cancelled into the copied ambition, linked to the action it
+    continues, with its people, partners, status and open milestones. A carried action starts
+    with the new strategy and keeps its due date unless that falls before the new start.
+    """
+    strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+    followed_by = strategy.next_strategies.order_by("starts_on").first()
+    if followed_by is not None:
+        raise ValidationError(f"{strategy} has already been followed by {followed_by}.")
+    reason = f"Started as the strategy after {strategy.title}"
+    new = Strategy(
+        partnership_id=strategy.partnership_id,
+        title=title.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=Strategy.Status.DRAFT,
+        previous_strategy=strategy,
+        local_definitions=strategy.local_definitions,
+    )
+    _created(new, by=by, reason=reason)
+
+    ambitions: dict[int, StrategicAmbition] = {}
+    for priority in strategy.priorities.order_by("order").prefetch_related("ambitions"):
+        new_priority = Priority(
+            strategy=new,
+            order=priority.order,
+            title=priority.title,
+            description=priority.description,
+            lead_id=priority.lead_id,
+            lead_organisation_id=priority.lead_organisation_id,
+        )
+        _created(new_priority, by=by, reason=reason)
+        for ambition in priority.ambitions.all():
+            ambitions[ambition.pk] = StrategicAmbition(
+                priority=new_priority,
+                order=ambition.order,
+                title=ambition.title,
+                strategic_plan=ambition.strategic_plan,
+            )
+            _created(ambitions[ambition.pk], by=by, reason=reason)
+
+    unfinished = (
+        Action.objects.filter(ambition__priority__strategy=strategy)
+        .active()
+        .select_related("ambition__priority")
+        .prefetch_related(
+            "delegates",
+            "partner_organisations",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(completed_on__isnull=True),
+                to_attr="open_milestones",
+            ),
+        )
+        .in_order()
+    )
+    numbers: dict[int, int] = {}
+    for old in unfinished:
+        ambition = ambitions[old.ambition_id]
+        numbers[ambition.pk] = numbers.get(ambition.pk, 0) + 1
+        carried = Action(
+            ambition=ambition,
+            order=numbers[ambition.pk],  # renumbered 1, 2, 3 … without the finished actions
+            title=old.title,
+            description=old.description,
+            owner_id=old.owner_id,
+            starts_on=starts_on,
+            due_on=max(old.due_on, starts_on),
+            status=old.status,
+            resources=old.resources,
+            success_measure=old.success_measure,
+            carried_over_from=old,
+        )
+        _created(carried, by=by, reason=f"Carried over from {old.reference} in {strategy.title}")
+        carried.delegates.set(old.delegates.all())
+        carried.partner_organisations.set(old.partner_organisations.all())
+        for milestone in old.open_milestones:
+            _created(
+                Milestone(action=carried, title=milestone.title, due_on=milestone.due_on),
+                by=by,
+                reason=f"Carried over from {old.reference} in {strategy.title}",
+            )
+    return new
+
+
+def _created(instance, *, by: User, reason: str) -> None:
+    """Validate and save a new row, recording who made it and why in its history."""
+    instance._history_user = by
+    instance._change_reason = _change_reason(reason)
+    instance.full_clean()
+    instance.save()

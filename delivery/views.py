@@ -1,10 +1,18 @@
+import copy
+from datetime import timedelta
+from types import SimpleNamespace
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, TemplateView
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequiredMixin
 
@@ -12,16 +20,48 @@ from accounts.models import Membership, StatusRating, User
 from accounts.views import PartnershipMixin
 from core.ratings import direction_of_travel
 from delivery.filters import ActionFilter
-from delivery.forms import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
-from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from delivery.forms import (
+    ActionForm,
+    ActionReopenForm,
+    DelegateAddForm,
+    MilestoneForm,
+    PlanImportForm,
+    ProgressUpdateForm,
+    ReportingPeriodDeadlineForm,
+    ReportingPeriodTransitionForm,
+    ReportingPeriodYearForm,
+    StrategyStartNextForm,
+)
+from delivery.imports import (
+    COLUMNS,
+    plan_export_xlsx,
+    plan_import_check,
+    plan_import_confirm,
+    plan_import_counts,
+    plan_import_progress,
+    plan_template_xlsx,
+)
+from delivery.models import Action, Milestone, PlanImport, ProgressUpdate, ReportingPeriod
 from delivery.services import (
+    ActionChangedElsewhere,
     ProgressUpdateConflict,
+    UpdateRemindersNotSent,
+    action_create,
     action_delegate_add,
     action_delegate_remove,
+    action_move,
     action_reopen,
+    action_update,
+    action_version,
     progress_update_initial,
     progress_update_save,
+    reporting_period_transition,
+    reporting_periods_create_year,
+    strategy_start_next,
+    update_reminder_owners,
+    update_reminders_send,
 )
+from priorities.models import StrategicAmbition, Strategy
 
 
 def open_period_of(partnership) -> ReportingPeriod | None:
@@ -316,3 +356,687 @@ class ActionDelegatesView(ActionMixin, ObjectPermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"{delegate} can now update this action.")
         return redirect(self.request.path)
+
+
+# Partnership administration -----------------------------------------------------------------------
+#
+# Reporting periods, the delivery plan's actions and milestones, and starting the next strategy.
+# Every member may read the reporting periods; only administrators change anything.
+
+
+def form_errors_add(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by its fields where it has them, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class AdministratorRequiredMixin:
+    """Let only the partnership's administrators on: everyone else gets 403. Comes after PartnershipMixin.
+
+    The objects in the URL are fetched first, through the partnership, so that another
+    partnership's object answers 404 whoever asks.
+    """
+
+    permission_required = "delivery.manage_actions"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.fetch_objects()
+        if not request.user.has_perm(self.permission_required, self.partnership):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def fetch_objects(self) -> None:
+        """Fetch the objects named in the URL, raising 404 for any not of the partnership."""
+
+
+def _count(queryset) -> Subquery:
+    """A subquery counting the rows of `queryset`, which may refer to the outer query."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+# Stands for each row's own period inside a subquery, so the "expected to report" rule is reused.
+_THIS_PERIOD = SimpleNamespace(starts_on=OuterRef("starts_on"), ends_on=OuterRef("ends_on"))
+
+
+class ReportingPeriodListView(PartnershipMixin, TemplateView):
+    """The partnership's reporting periods, with how many expected updates each has received."""
+
+    template_name = "delivery/period_list.html"
+    nav_section = "manage"
+
+    def get_context_data(self, **kwargs):
+        periods = ReportingPeriod.objects.for_partnership(self.partnership).annotate(
+            expected_count=_count(
+                Action.objects.for_partnership(self.partnership).expected_to_report(_THIS_PERIOD)
+            ),
+            submitted_count=_count(
+                ProgressUpdate.objects.filter(period=OuterRef("pk"), submitted_at__isnull=False)
+            ),
+        )
+        return super().get_context_data(
+            periods=periods,
+            can_manage=self.request.user.has_perm("delivery.manage_reporting_periods", self.partnership),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class ReportingPeriodYearCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+    """Add a financial year's four quarters as upcoming reporting periods, in one step."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodYearForm
+    template_name = "delivery/period_year_form.html"
+    nav_section = "manage"
+
+    def get_initial(self):
+        latest = ReportingPeriod.objects.for_partnership(self.partnership).order_by("-ends_on").first()
+        after = latest.ends_on + timedelta(days=1) if latest else timezone.localdate()
+        return {"year": after.year if after.month >= 4 else after.year - 1, "days_to_deadline": 30}
+
+    def form_valid(self, form):
+        try:
+            periods = reporting_periods_create_year(
+                partnership=self.partnership,
+                year=form.cleaned_data["year"],
+                days_to_deadline=form.cleaned_data["days_to_deadline"],
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Added {periods[0].name} to {periods[-1].name} as upcoming reporting periods."
+        )
+        return redirect("delivery:period_list", slug=self.partnership.slug)
+
+
+class ReportingPeriodMixin(PartnershipMixin):
+    """Fetch the reporting period in the URL through the partnership."""
+
+    @cached_property
+    def period(self) -> ReportingPeriod:
+        return get_object_or_404(
+            ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["pk"]
+        )
+
+    def fetch_objects(self) -> None:
+        self.period  # noqa: B018 - fetched for its 404
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(period=self.period, **kwargs)
+
+
+class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
+    """Who has and has not reported for a period: each expected action's return, with counts."""
+
+    template_name = "delivery/period_detail.html"
+    nav_section = "manage"
+
+    def get_context_data(self, **kwargs):
+        period, today = self.period, timezone.localdate()
+        organisation = Membership.objects.filter(user=OuterRef("owner"), partnership=self.partnership)
+        actions = list(
+            Action.objects.for_partnership(self.partnership)
+            .expected_to_report(period)
+            .with_update_for(period)
+            .select_related("owner", "ambition__priority")
+            .annotate(owner_organisation=Subquery(organisation.values("organisation__name")[:1]))
+            .in_order()
+        )
+        is_past_deadline = period.is_past_deadline(today)
+        for action in actions:
+            if action.period_update_submitted_at:
+                action.return_state = "submitted"
+            else:
+                action.return_state = "draft" if action.period_update_exists else "none"
+            action.is_late = action.return_state != "submitted" and is_past_deadline
+        counts = {
+            state: sum(1 for action in actions if action.return_state == state)
+            for state in ("submitted", "draft", "none")
+        }
+        return super().get_context_data(
+            actions=actions,
+            counts=counts,
+            late_count=sum(1 for action in actions if action.is_late),
+            is_past_deadline=is_past_deadline,
+            can_manage=self.request.user.has_perm("delivery.manage_reporting_periods", self.partnership),
+            history=period.history.select_related("history_user").order_by("-history_date", "-history_id"),
+            today=today,
+            **kwargs,
+        )
+
+
+class ReportingPeriodTransitionView(ReportingPeriodMixin, AdministratorRequiredMixin, FormView):
+    """Open a period for updates, lock it, or unlock it with a reason, after confirming."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodTransitionForm
+    template_name = "delivery/period_transition.html"
+    nav_section = "manage"
+    change = None  # "open", "lock" or "unlock", set in the URLconf
+
+    CHANGES = {
+        # change: (from, to, button)
+        "open": (ReportingPeriod.State.UPCOMING, ReportingPeriod.State.OPEN, "Open for updates"),
+        "lock": (ReportingPeriod.State.OPEN, ReportingPeriod.State.LOCKED, "Lock the period"),
+        "unlock": (ReportingPeriod.State.LOCKED, ReportingPeriod.State.OPEN, "Unlock the period"),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        self.from_state, self.to_state, self.button = self.CHANGES[self.change]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.period.state != self.from_state:
+            messages.warning(request, f"{self.period} is {self.period.get_state_display().lower()}.")
+            return redirect("delivery:period_detail", slug=self.partnership.slug, pk=self.period.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "reason_required": self.change == "unlock",
+            "button": self.button,
+        }
+
+    def form_valid(self, form):
+        if self.period.state != self.from_state:
+            form.add_error(
+                None, f"{self.period} is now {self.period.get_state_display().lower()}: nothing was changed."
+            )
+            return self.form_invalid(form)
+        try:
+            period = reporting_period_transition(
+                period=self.period, to=self.to_state, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{period} is {period.get_state_display().lower()}.")
+        return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+
+    def get_context_data(self, **kwargs):
+        submitted = self.period.progress_updates.filter(submitted_at__isnull=False).count()
+        return super().get_context_data(change=self.change, submitted_count=submitted, **kwargs)
+
+
+class ReportingPeriodDeadlineView(ReportingPeriodMixin, AdministratorRequiredMixin, FormView):
+    """Change the date by which a period's progress updates are due."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodDeadlineForm
+    template_name = "delivery/period_deadline_form.html"
+    nav_section = "manage"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.period)}
+
+    def form_valid(self, form):
+        period = form.save()
+        messages.success(
+            self.request, f"Updates for {period} are now due by {period.update_deadline:%-d %B %Y}."
+        )
+        return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+
+
+class ReportingPeriodRemindView(ReportingPeriodMixin, AdministratorRequiredMixin, View):
+    """Send the period's update reminders now, by the same rules as the daily reminder command."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        period = self.period
+        back = redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+        if not period.is_open:
+            messages.warning(request, "Reminders are sent only while a period is open for updates.")
+            return back
+        today = timezone.localdate()
+        owners = update_reminder_owners(period=period, today=today)
+        try:
+            reminders = update_reminders_send(periods=[period], today=today)
+            failed = []
+        except UpdateRemindersNotSent as error:
+            reminders, failed = error.reminders, [person for person, _ in error.failures]
+        emailed = {reminder.recipient_id for reminder in reminders}
+        failed_ids = {person.pk for person in failed}
+        already = [o for o in owners if o.is_reminded_today and o.pk not in emailed | failed_ids]
+        unreachable = [o for o in owners if not o.can_be_emailed]
+
+        if not owners:
+            messages.success(
+                request, f"Every update expected for {period} has been submitted: nobody to remind."
+            )
+        elif emailed:
+            messages.success(request, f"Reminders sent: {_people(len(emailed))} emailed about {period}.")
+        elif len(already) == len(owners):
+            messages.success(
+                request,
+                f"Everyone who owes an update for {period} has already been reminded today: "
+                "nobody was emailed again.",
+            )
+        elif not failed:
+            messages.warning(request, "No reminders were sent.")
+        if already and emailed | failed_ids:
+            messages.warning(request, f"Already reminded today, so not emailed again: {_names(already)}.")
+        if unreachable:
+            messages.warning(
+                request,
+                "Cannot be emailed (no email address, or no longer an active member): "
+                f"{_names(unreachable)}.",
+            )
+        if failed:
+            messages.error(request, f"Could not email: {_names(failed)}. Try again later.")
+        return back
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _names(people) -> str:
+    return ", ".join(str(person) for person in people)
+
+
+class ActionCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+    """Add an action at the end of the strategic ambition in the URL."""
+
+    template_name = "delivery/action_form.html"
+    nav_section = "manage"
+
+    @cached_property
+    def ambition(self) -> StrategicAmbition:
+        return get_object_or_404(
+            StrategicAmbition.objects.filter(priority__strategy__partnership=self.partnership).select_related(
+                "priority__strategy"
+            ),
+            pk=self.kwargs["ambition_pk"],
+        )
+
+    def fetch_objects(self) -> None:
+        self.ambition  # noqa: B018 - fetched for its 404
+
+    def get_form(self, form_class=None):
+        return ActionForm(**self.get_form_kwargs(), partnership=self.partnership, button="Add action")
+
+    def get_initial(self):
+        return {"status": Action.Status.NOT_STARTED}
+
+    def form_valid(self, form):
+        try:
+            action = action_create(ambition=self.ambition, data=form.action_data)
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Action {action.reference} added.")
+        return redirect(action.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(ambition=self.ambition, **kwargs)
+
+
+class ActionEditView(ActionMixin, AdministratorRequiredMixin, FormView):
+    """Change an action's details, and its place among its strategic ambition's actions."""
+
+    template_name = "delivery/action_form.html"
+    nav_section = "manage"
+
+    def fetch_objects(self) -> None:
+        self.action  # noqa: B018 - fetched for its 404
+
+    def get_form(self, form_class=None):
+        return ActionForm(
+            **self.get_form_kwargs(),
+            instance=copy.copy(self.action),
+            partnership=self.partnership,
+            button="Save changes",
+        )
+
+    def get_initial(self):
+        return {"version": action_version(self.action)}
+
+    def form_valid(self, form):
+        try:
+            action = action_update(
+                action=self.action, data=form.action_data, version=form.cleaned_data["version"]
+            )
+        except ActionChangedElsewhere as conflict:
+            return self.conflict(conflict.saved)
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Action {self.action.reference} updated.")
+        return redirect(action.get_absolute_url())
+
+    def conflict(self, saved: Action):
+        """Keep the user's answers, ready to save over the other change once they have seen it."""
+        data = self.request.POST.copy()
+        data["version"] = action_version(saved)
+        form = ActionForm(
+            data=data, instance=copy.copy(self.action), partnership=self.partnership, button="Save changes"
+        )
+        form.is_valid()
+        record = saved.history.select_related("history_user").first()
+        who = record.history_user if record and record.history_user else "Someone else"
+        when = dateformat.format(timezone.localtime(saved.updated_at), r"g:ia \o\n j F Y")
+        form.add_error(
+            None,
+            f"{who} changed this action at {when}, after you opened this form. Nothing has been saved: "
+            "check their change on the action's page, then save again to replace it with your answers.",
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def get_context_data(self, **kwargs):
+        siblings = Action.objects.filter(ambition_id=self.action.ambition_id).order_by("order")
+        return super().get_context_data(siblings=siblings, **kwargs)
+
+
+class ActionMoveView(ActionMixin, AdministratorRequiredMixin, View):
+    """Move an action up or down among its strategic ambition's actions."""
+
+    http_method_names = ["post"]
+
+    def fetch_objects(self) -> None:
+        self.action  # noqa: B018 - fetched for its 404
+
+    def post(self, request, *args, **kwargs):
+        direction = request.POST.get("direction", "")
+        try:
+            moved = action_move(action=self.action, direction=direction)
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+        else:
+            moved.ambition = self.action.ambition  # already loaded with its priority
+            messages.success(request, f"“{moved.title}” moved {direction}: it is now {moved.reference}.")
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse(
+                "delivery:action_edit", kwargs={"slug": self.partnership.slug, "pk": self.action.pk}
+            )
+        return redirect(next_url)
+
+
+class ActionMilestonesView(ActionMixin, AdministratorRequiredMixin, FormView):
+    """An action's milestones, to add, change and remove."""
+
+    form_class = MilestoneForm
+    template_name = "delivery/action_form_milestones.html"
+    nav_section = "manage"
+
+    def fetch_objects(self) -> None:
+        self.action  # noqa: B018 - fetched for its 404
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": Milestone(action=self.action),
+            "button": "Add milestone",
+        }
+
+    def form_valid(self, form):
+        milestone = form.save()
+        messages.success(self.request, f"Milestone “{milestone.title}” added.")
+        return redirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            milestones=Milestone.objects.filter(action=self.action), today=timezone.localdate(), **kwargs
+        )
+
+
+class MilestoneMixin(PartnershipMixin):
+    """Fetch the milestone in the URL, and its action, through the partnership."""
+
+    @cached_property
+    def milestone(self) -> Milestone:
+        return get_object_or_404(
+            Milestone.objects.filter(
+                action__ambition__priority__strategy__partnership=self.partnership
+            ).select_related("action__ambition__priority"),
+            pk=self.kwargs["pk"],
+        )
+
+    def fetch_objects(self) -> None:
+        self.milestone  # noqa: B018 - fetched for its 404
+
+    def milestones_url(self) -> str:
+        return reverse(
+            "delivery:action_milestones",
+            kwargs={"slug": self.partnership.slug, "pk": self.milestone.action_id},
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(milestone=self.milestone, action=self.milestone.action, **kwargs)
+
+
+class MilestoneEditView(MilestoneMixin, AdministratorRequiredMixin, FormView):
+    """Change a milestone's title, due date or completion date."""
+
+    form_class = MilestoneForm
+    template_name = "delivery/action_form_milestone.html"
+    nav_section = "manage"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(self.milestone),
+            "button": "Save milestone",
+        }
+
+    def form_valid(self, form):
+        milestone = form.save()
+        messages.success(self.request, f"Milestone “{milestone.title}” updated.")
+        return redirect(self.milestones_url())
+
+
+class MilestoneRemoveView(MilestoneMixin, AdministratorRequiredMixin, View):
+    """Remove a milestone from its action (its history is kept)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        url, title = self.milestones_url(), self.milestone.title
+        self.milestone.delete()
+        messages.success(request, f"Milestone “{title}” removed.")
+        return redirect(url)
+
+
+class StrategyStartNextView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+    """Start the strategy that follows this one: what will be copied, and the new title and dates."""
+
+    permission_required = "delivery.start_next_strategy"
+    template_name = "delivery/strategy_start_next.html"
+    nav_section = "manage"
+
+    @cached_property
+    def strategy(self) -> Strategy:
+        return get_object_or_404(Strategy.objects.for_partnership(self.partnership), pk=self.kwargs["pk"])
+
+    def fetch_objects(self) -> None:
+        self.strategy  # noqa: B018 - fetched for its 404
+
+    def get_form(self, form_class=None):
+        return StrategyStartNextForm(**self.get_form_kwargs(), partnership=self.partnership)
+
+    def get_initial(self):
+        starts_on = self.strategy.ends_on + timedelta(days=1)
+        years = max(self.strategy.ends_on.year - self.strategy.starts_on.year, 1)
+        try:
+            ends_on = self.strategy.ends_on.replace(year=self.strategy.ends_on.year + years)
+        except ValueError:  # 29 February
+            ends_on = self.strategy.ends_on.replace(year=self.strategy.ends_on.year + years, day=28)
+        return {"starts_on": starts_on, "ends_on": ends_on}
+
+    def form_valid(self, form):
+        try:
+            new = strategy_start_next(
+                strategy=self.strategy,
+                title=form.cleaned_data["title"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        carried = Action.objects.filter(ambition__priority__strategy=new).count()
+        messages.success(
+            self.request,
+            f"{new.title} started as a draft, following {self.strategy.title}. "
+            f"{_count_of(carried, 'unfinished action')} carried over.",
+        )
+        return redirect("priorities:strategy_detail", slug=self.partnership.slug, pk=new.pk)
+
+    def get_context_data(self, **kwargs):
+        strategy = self.strategy
+        actions = Action.objects.filter(ambition__priority__strategy=strategy)
+        return super().get_context_data(
+            strategy=strategy,
+            followed_by=strategy.next_strategies.order_by("starts_on").first(),
+            priorities=strategy.priorities.order_by("order").prefetch_related(
+                Prefetch("ambitions", queryset=StrategicAmbition.objects.order_by("order"))
+            ),
+            carried=actions.active().select_related("owner", "ambition__priority").in_order(),
+            finished_count=actions.exclude(pk__in=actions.active()).count(),
+            **kwargs,
+        )
+
+
+def _count_of(count: int, noun: str) -> str:
+    return f"1 {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# Importing and exporting the delivery plan ----------------------------------------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PlanImportMixin(PartnershipMixin, AdministratorRequiredMixin):
+    """The delivery-plan spreadsheet pages: administrators only, for the strategy chosen in ?strategy=."""
+
+    permission_required = "delivery.import_plan"
+    nav_section = "manage"
+
+    @cached_property
+    def strategies(self) -> list[Strategy]:
+        return list(Strategy.objects.for_partnership(self.partnership).order_by("-starts_on"))
+
+    @cached_property
+    def chosen_strategy(self) -> Strategy | None:
+        """The strategy in ?strategy=, by default the current one; another partnership's answers 404."""
+        chosen = self.request.GET.get("strategy")
+        if not chosen:
+            return Strategy.current_of(self.strategies, today=timezone.localdate())
+        for strategy in self.strategies:
+            if str(strategy.pk) == chosen:
+                return strategy
+        raise Http404("No such strategy")
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+class PlanImportTemplateView(PlanImportMixin, View):
+    """The empty delivery-plan spreadsheet, with guidance and the chosen strategy's priorities."""
+
+    def get(self, request, *args, **kwargs):
+        return xlsx_download(plan_template_xlsx(strategy=self.chosen_strategy), "delivery-plan-template")
+
+
+class PlanExportView(PlanImportMixin, View):
+    """The chosen strategy's delivery plan as a spreadsheet in the template's columns."""
+
+    def get(self, request, *args, **kwargs):
+        strategy = self.chosen_strategy
+        if strategy is None:
+            raise Http404("No strategy to export")
+        filename = f"delivery-plan-{slugify(strategy.title)}-{timezone.localdate():%Y-%m-%d}"
+        return xlsx_download(plan_export_xlsx(strategy=strategy), filename)
+
+
+class PlanImportView(PlanImportMixin, FormView):
+    """Upload a delivery-plan spreadsheet; it is checked, and nothing changes until it is confirmed."""
+
+    template_name = "delivery/plan_import.html"
+    form_class = PlanImportForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "strategies": Strategy.objects.for_partnership(self.partnership)}
+
+    def get_initial(self):
+        return {"strategy": self.chosen_strategy}
+
+    def form_valid(self, form):
+        try:
+            plan_import = plan_import_check(
+                partnership=self.partnership,
+                strategy=form.cleaned_data["strategy"],
+                uploaded_by=self.request.user,
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+            return self.form_invalid(form)
+        return redirect("delivery:plan_import_preview", slug=self.partnership.slug, import_pk=plan_import.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            strategies=self.strategies,
+            columns=COLUMNS,
+            recent_imports=PlanImport.objects.filter(partnership=self.partnership).select_related(
+                "uploaded_by"
+            )[:10],
+            **kwargs,
+        )
+
+
+class PlanImportPreviewView(PlanImportMixin, TemplateView):
+    """What importing a checked file will do, row by row; confirming it; its progress and result."""
+
+    template_name = "delivery/plan_import_preview.html"
+
+    def fetch_objects(self) -> None:
+        self.plan_import = get_object_or_404(
+            PlanImport.objects.filter(partnership=self.partnership).select_related("uploaded_by"),
+            pk=self.kwargs["import_pk"],
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            plan_import_confirm(plan_import=self.plan_import, confirmed_by=request.user)
+        except ValidationError as error:
+            self.plan_import.refresh_from_db()
+            return self.render_to_response(self.get_context_data(confirm_errors=error.messages))
+        return redirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        plan_import = self.plan_import
+        errors_by_row: dict[int, list[dict]] = {}
+        for error in plan_import.errors:
+            errors_by_row.setdefault(error["row"], []).append(error)
+        rows = [{**row, "errors": errors_by_row.get(row["row"], [])} for row in plan_import.rows]
+        is_importing = plan_import.state == PlanImport.State.IMPORTING
+        return super().get_context_data(
+            plan_import=plan_import,
+            strategy=plan_import.strategy,
+            rows=rows,
+            counts=plan_import_counts(plan_import),
+            error_count=len(plan_import.errors),
+            first_errors=plan_import.errors[:50],
+            done_rows=plan_import_progress(plan_import),
+            # Automatic refreshing is the person's choice: a page that reloads itself on a timer
+            # fails WCAG 2.2.1 (axe's meta-refresh rule) unless they asked for it.
+            refresh=is_importing and self.request.GET.get("refresh") == "auto",
+            **kwargs,
+        )

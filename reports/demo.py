@@ -67,7 +67,9 @@ SBP = PartnershipSpec(
         ("London Borough of Bromley", "LBB", True),
         ("Metropolitan Police Service", "MPS", True),
         ("London Fire Brigade", "LFB", True),
-        ("London Community Rehabilitation Company", "CRC", True),
+        # A responsible authority in 2016; abolished in 2021, so no longer one (the Probation
+        # Service took its work on) and not asked to sign off the 2024-27 strategy.
+        ("London Community Rehabilitation Company", "CRC", False),
         ("Probation Service", "PS", True),
         ("NHS South East London Integrated Care Board", "ICB", True),
         ("Bromley Voluntary Sector Forum", "VCS", False),

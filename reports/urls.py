@@ -25,4 +25,5 @@ urlpatterns = [
         name="published_report_download",
     ),
     path("reports/board-asks/", views.BoardAsksView.as_view(), name="board_asks"),
+    path("activity/", views.ActivityView.as_view(), name="activity"),
 ]

@@ -13,6 +13,7 @@ from accounts.views import PartnershipMixin
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
+from reports.activity import ActivityFilterForm, activity_for, page_number
 from reports.dashboard import plan_on_a_page
 from reports.exceptions import exception_report_build, rules_in_force
 from reports.exports import exception_report_csv, exception_report_docx, exception_report_pdf
@@ -263,3 +264,29 @@ class BoardAsksView(PeriodChoiceMixin, TemplateView):
             else []
         )
         return super().get_context_data(asks=asks, **kwargs)
+
+
+class ActivityView(PartnershipMixin, PermissionRequiredMixin, TemplateView):
+    """Who changed what and when across the partnership, filterable and paginated (administrators)."""
+
+    permission_required = "reports.view_activity"
+    template_name = "reports/activity.html"
+    nav_section = "manage"
+
+    def get_permission_object(self):
+        return self.partnership
+
+    def get_context_data(self, **kwargs):
+        form = ActivityFilterForm(self.request.GET, partnership=self.partnership)
+        activity = None
+        if form.is_valid():
+            person = form.cleaned_data["person"]
+            activity = activity_for(
+                partnership=self.partnership,
+                kinds=form.cleaned_data["kind"],
+                user_id=person.pk if person else None,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                page=page_number(self.request.GET.get("page")),
+            )
+        return super().get_context_data(form=form, activity=activity, **kwargs)

@@ -20,5 +20,5 @@ urlpatterns = [
     path("p/<slug:slug>/", include("reports.urls")),
     path("p/<slug:slug>/strategies/", include("priorities.urls")),
     path("p/<slug:slug>/", include("delivery.urls")),
-    path("p/<slug:slug>/meetings/", include("meetings.urls")),
+    path("p/<slug:slug>/", include("meetings.urls")),
 ]

@@ -3,8 +3,22 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "core:healthz", "core:security_txt", "core:accessibility", "core:favicon"}
-SAMPLE_ARGUMENTS = {"slug": "safer-bromley", "pk": 1, "extension": "pdf"}
+PUBLIC = {
+    "login",
+    "core:healthz",
+    "core:security_txt",
+    "core:accessibility",
+    "core:favicon",
+    "accounts:invitation_accept",
+}
+SAMPLE_ARGUMENTS = {
+    "slug": "safer-bromley",
+    "pk": 1,
+    "extension": "pdf",
+    "token": "unknown-token",
+    "ambition_pk": 1,
+    "import_pk": 1,
+}
 
 
 def named_urls(resolver=None, namespace="", parameters=()):

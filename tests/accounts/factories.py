@@ -1,7 +1,10 @@
+import datetime
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, Organisation, Partnership, User
+from accounts.models import Invitation, Membership, Organisation, Partnership, User
 
 
 class UserFactory(DjangoModelFactory):
@@ -46,3 +49,26 @@ class MembershipFactory(DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     organisation = factory.SubFactory(OrganisationFactory, partnership=factory.SelfAttribute("..partnership"))
     role = Membership.Role.OFFICER
+
+
+class InvitationFactory(DjangoModelFactory):
+    """An invitation sent a day ago by an administrator, to an organisation of the same partnership.
+
+    Its link's token is not known: tests that follow a link send the invitation with the service.
+    """
+
+    class Meta:
+        model = Invitation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    organisation = factory.SubFactory(OrganisationFactory, partnership=factory.SelfAttribute("..partnership"))
+    role = Membership.Role.OFFICER
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    invited_by = factory.LazyAttribute(
+        lambda i: MembershipFactory(partnership=i.partnership, role=Membership.Role.ADMINISTRATOR).user
+    )
+    sent_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    expires_at = factory.LazyAttribute(lambda i: i.sent_at + datetime.timedelta(days=7))

@@ -102,3 +102,13 @@ def test_progress_updates_keep_their_history():
     update.save()
 
     assert [h.narrative for h in update.history.order_by("history_date")] == ["First draft", "Revised"]
+
+
+def test_an_action_carried_into_a_later_strategy_no_longer_reports_the_carried_copy_does():
+    old = ActionFactory()
+    period = ReportingPeriodFactory(partnership=old.partnership)
+    assert list(Action.objects.expected_to_report(period)) == [old]
+
+    carried = ActionFactory(carried_over_from=old, owner=old.owner)
+
+    assert list(Action.objects.expected_to_report(period)) == [carried]

@@ -3,7 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from priorities.models import Priority, StrategicAmbition, Strategy
+from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 
@@ -43,3 +43,28 @@ class StrategicAmbitionFactory(DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Strategic ambition {n}")
     strategic_plan = "How the ambition will be achieved."
+
+
+class SignOffFactory(DjangoModelFactory):
+    """A responsible authority's sign-off; the authority is a partner of the strategy's partnership."""
+
+    class Meta:
+        model = SignOff
+
+    strategy = factory.SubFactory(StrategyFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        partnership=factory.SelfAttribute("..strategy.partnership"),
+        is_responsible_authority=True,
+    )
+    decision = SignOff.Decision.PENDING
+
+
+class ConsultationFactory(DjangoModelFactory):
+    class Meta:
+        model = Consultation
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Public consultation {n}")
+    opens_on = datetime.date(2023, 12, 15)
+    closes_on = datetime.date(2024, 2, 4)

@@ -122,10 +122,11 @@ def test_the_2024_strategy_is_the_only_adopted_one_with_consultation_and_sign_of
         datetime.date(2024, 2, 4),
     )
     assert "29 February 2024" in consultation.findings
-    assert responsible.count() == 6
-    # Every responsible authority but the CRC, abolished in 2021, signed the strategy off.
+    # Every responsible authority signed the strategy off; the CRC, abolished in 2021, is no longer one.
+    assert responsible.count() == 5
+    assert not Organisation.objects.get(partnership=sbp(), short_name="CRC").is_responsible_authority
     assert sorted(s.organisation.short_name for s in sign_offs) == sorted(
-        responsible.exclude(short_name="CRC").values_list("short_name", flat=True)
+        responsible.values_list("short_name", flat=True)
     )
     assert all(s.decision == "agreed" for s in sign_offs)
     assert all(datetime.date(2024, 3, 1) <= s.decided_on <= datetime.date(2024, 3, 31) for s in sign_offs)

@@ -1,0 +1,351 @@
+"""Forms for a partnership's strategies, priorities, strategic ambitions, consultations and sign-off."""
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db.models import F, FilteredRelation, Q
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
+
+
+class DateField(DateInputField):
+    """A GOV.UK date input whose errors name the date, as the Design System asks."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        self.error_messages["required"] = self.error_messages["incomplete"] = f"Enter the {what}"
+        real = RegexValidator(r"^[0-9]+$", self.not_real)
+        for subfield in self.fields:
+            subfield.validators = [real]
+
+    @property
+    def not_real(self) -> str:
+        return f"{self.what[0].upper()}{self.what[1:]} must be a real date"
+
+    def compress(self, data_list):
+        day, month, year = data_list or (None, None, None)
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError(f"{self.what[0].upper()}{self.what[1:]} must include a year with 4 numbers")
+        if len(str(day)) > 2 or len(str(month)) > 2:  # a longer number overflows, not just fails
+            raise ValidationError(self.not_real)
+        try:
+            return super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self.not_real) from error
+
+
+def form_helper(*fields) -> FormHelper:
+    """A helper that renders the fields only: the page's template holds the form tag, token and buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class SeenMixin(forms.Form):
+    """Carries the version of the record the form was opened on, so a later save by someone else is caught."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def record_data(self) -> dict:
+        """The model's fields as cleaned, without the version."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class StrategyForm(SeenMixin, forms.ModelForm):
+    starts_on = DateField(label="Start date", what="start date", help_text="For example, 1 4 2024")
+    ends_on = DateField(label="End date", what="end date", help_text="For example, 31 3 2027")
+
+    class Meta:
+        model = Strategy
+        fields = ["title", "starts_on", "ends_on", "summary", "strategic_assessment", "local_definitions"]
+        labels = {"title": "Title", "summary": "Summary (optional)"}
+        help_texts = {
+            "title": "For example, Community Safety Strategy 2024-27.",
+            "summary": "What the strategy sets out to do, in a few sentences.",
+            "strategic_assessment": "The strategic assessment this strategy is built from (optional).",
+            "local_definitions": "Definitions the partnership has agreed, such as its definition of "
+            "serious violence (optional).",
+        }
+        error_messages = {
+            "title": {
+                "required": "Enter the strategy's title",
+                "max_length": "The title must be 200 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategic_assessment"].label = "Strategic assessment"
+        self.fields["local_definitions"].label = "Local definitions"
+        self.helper = form_helper(
+            Field.text("title"),
+            Field("starts_on"),
+            Field("ends_on"),
+            Field.textarea("summary", rows=5),
+            Field.textarea("strategic_assessment", rows=5),
+            Field.textarea("local_definitions", rows=5),
+            "seen",
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        others = Strategy.objects.filter(partnership_id=self.instance.partnership_id, title=title)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise ValidationError("The partnership already has a strategy with this title: choose another")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The end date must be after the start date")
+        return cleaned
+
+
+class LeadChoiceField(forms.ModelChoiceField):
+    """People shown with the organisation they represent in the partnership."""
+
+    def label_from_instance(self, user):
+        return f"{user} ({user.organisation_name})"
+
+
+class PriorityForm(SeenMixin, forms.ModelForm):
+    lead = LeadChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Lead (optional)",
+        help_text="The person who leads this priority and reports on it: an active member of the "
+        "partnership.",
+        empty_label="Not chosen yet",
+        error_messages={"invalid_choice": "Choose an active member of this partnership"},
+    )
+    lead_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Lead organisation (optional)",
+        help_text="Leave as it is to use the lead's own organisation.",
+        empty_label="The lead's own organisation",
+        error_messages={"invalid_choice": "Choose an organisation of this partnership"},
+    )
+
+    class Meta:
+        model = Priority
+        fields = ["title", "description", "lead", "lead_organisation"]
+        labels = {"title": "Title", "description": "Description (optional)"}
+        help_texts = {"description": "What the priority covers and why the partnership chose it."}
+        error_messages = {
+            "title": {
+                "required": "Enter the priority's title",
+                "max_length": "The title must be 200 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["lead"].queryset = (
+            User.objects.annotate(
+                membership_here=FilteredRelation(
+                    "memberships", condition=Q(memberships__partnership=partnership)
+                )
+            )
+            .filter(membership_here__is_active=True)
+            .annotate(
+                organisation_name=F("membership_here__organisation__name"),
+                organisation_id=F("membership_here__organisation_id"),
+            )
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(partnership=partnership)
+        lead = self.instance.lead if self.instance.lead_id else None
+        if lead is not None and not self.fields["lead"].queryset.filter(pk=lead.pk).exists():
+            self.fields["lead"].help_text = (
+                f"{lead} is no longer an active member of the partnership: choose who leads this "
+                "priority now."
+            )
+        self.helper = form_helper(
+            Field.text("title"),
+            Field.textarea("description", rows=5),
+            Field.select("lead"),
+            Field.select("lead_organisation"),
+            "seen",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead")
+        if (
+            lead is not None
+            and not cleaned.get("lead_organisation")
+            and "lead_organisation" not in self.errors
+        ):
+            cleaned["lead_organisation"] = Organisation.objects.get(pk=lead.organisation_id)
+        return cleaned
+
+
+class AmbitionForm(SeenMixin, forms.ModelForm):
+    class Meta:
+        model = StrategicAmbition
+        fields = ["title", "strategic_plan"]
+        labels = {"title": "Title", "strategic_plan": "Strategic plan (optional)"}
+        error_messages = {
+            "title": {
+                "required": "Enter the strategic ambition's title",
+                "max_length": "The title must be 300 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.text("title"), Field.textarea("strategic_plan", rows=8), "seen")
+
+
+class ConsultationForm(SeenMixin, forms.ModelForm):
+    opens_on = DateField(
+        label="Opens", what="date the consultation opens", help_text="For example, 15 12 2023"
+    )
+    closes_on = DateField(
+        label="Closes", what="date the consultation closes", help_text="For example, 4 2 2024"
+    )
+    responses_received = forms.IntegerField(
+        label="Responses received (optional)",
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the number of responses as a whole number, like 250",
+            "min_value": "The number of responses must be 0 or more",
+            "max_value": "The number of responses must be 2,000,000,000 or fewer",
+        },
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["title", "opens_on", "closes_on", "method", "responses_received", "findings"]
+        labels = {
+            "title": "Title",
+            "method": "How people took part (optional)",
+            "findings": "What people said (optional)",
+        }
+        error_messages = {
+            "title": {
+                "required": "Enter the consultation's title",
+                "max_length": "The title must be 200 characters or fewer",
+            },
+            "method": {"max_length": "How people took part must be 200 characters or fewer"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("title"),
+            Field("opens_on"),
+            Field("closes_on"),
+            Field.text("method"),
+            Field.text("responses_received", field_width=Fixed.FIVE),
+            Field.textarea("findings", rows=8),
+            "seen",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The consultation must close on or after the day it opens")
+        return cleaned
+
+
+class SignOffForm(forms.Form):
+    """A responsible authority's decision on a strategy."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision"},
+    )
+    decided_on = DateField(
+        label="Date of the decision",
+        what="date of the decision",
+        required=False,
+        help_text="For example, 20 3 2024",
+    )
+    decided_by = forms.CharField(
+        label="Who agreed or declined",
+        help_text="Their name and role, for example Chief Executive.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Who agreed or declined must be 200 characters or fewer"},
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].label = f"What has {organisation.name} decided?"
+        self.fields["decision"].choices = [
+            Choice(SignOff.Decision.PENDING, "No decision yet", hint="Clears any date and name."),
+            Choice(SignOff.Decision.AGREED, "Agreed"),
+            Choice(SignOff.Decision.DECLINED, "Declined"),
+        ]
+        self.helper = form_helper(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field("decided_on"),
+            Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("notes", rows=4),
+            "seen",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decided = cleaned.get("decision") in (SignOff.Decision.AGREED, SignOff.Decision.DECLINED)
+        decided_on = cleaned.get("decided_on")
+        if decided and decided_on is None and "decided_on" not in self.errors:
+            self.add_error("decided_on", "Enter the date of the decision")
+        if decided and decided_on and decided_on > timezone.localdate():
+            self.add_error("decided_on", "The date of the decision must be today or in the past")
+        if decided and not cleaned.get("decided_by", "").strip() and "decided_by" not in self.errors:
+            self.add_error("decided_by", "Enter who agreed or declined")
+        return cleaned
+
+
+class StrategyTransitionForm(forms.Form):
+    """Where a strategy moves next in its lifecycle, and why."""
+
+    to = forms.ChoiceField(
+        label="What is the strategy's new status?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the strategy's new status",
+            "invalid_choice": "Choose one of the statuses shown",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="Kept in the strategy's history. Needed to adopt the strategy before every responsible "
+        "authority has agreed it.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, choices: list[Choice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices
+        if Strategy.Status.ADOPTED not in [value for value, _ in choices]:
+            self.fields["reason"].help_text = "Kept in the strategy's history."
+        self.helper = form_helper(
+            Field.radios("to", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=4),
+        )

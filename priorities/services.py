@@ -1,0 +1,376 @@
+"""Writes to strategies, their priorities, strategic ambitions and sign-off that touch several rows."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max
+
+from accounts.models import Organisation, User
+from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
+
+Status = Strategy.Status
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.CONSULTATION,),
+    Status.CONSULTATION: (Status.AWAITING_SIGN_OFF, Status.DRAFT),
+    Status.AWAITING_SIGN_OFF: (Status.ADOPTED, Status.CONSULTATION),
+    Status.ADOPTED: (Status.CLOSED,),
+    Status.CLOSED: (),
+}
+"""The statuses a strategy may move to from each status: one step on, or one step back before adoption."""
+
+SIGN_OFF_STATUSES = (Status.AWAITING_SIGN_OFF, Status.ADOPTED)
+"""Sign-off is recorded once the strategy is awaiting it, and late agreement after adoption."""
+
+CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason column
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the form was opened, so nothing was changed."""
+
+    def __init__(self, saved: models.Model):
+        super().__init__("The record was changed by someone else.")
+        self.saved = saved
+
+
+class AdoptionRefused(ValidationError):
+    """Adoption without every responsible authority's agreement, and without a reason to override."""
+
+    def __init__(self, not_agreed: list["SignOffRow"]):
+        self.not_agreed = not_agreed
+        names = ", ".join(f"{row.organisation.name} ({row.decision_label.lower()})" for row in not_agreed)
+        super().__init__(
+            "The strategy cannot be adopted until every responsible authority has agreed it. "
+            f"Not agreed yet: {names}. Record their agreement, or give the reason for adopting it "
+            "without their agreement."
+        )
+
+
+@dataclass(frozen=True)
+class SignOffRow:
+    """A responsible authority (or an organisation that once signed off) and its decision on a strategy."""
+
+    organisation: Organisation
+    sign_off: SignOff | None
+
+    @property
+    def decision(self) -> str:
+        return self.sign_off.decision if self.sign_off else SignOff.Decision.PENDING
+
+    @property
+    def decision_label(self) -> str:
+        return self.sign_off.get_decision_display() if self.sign_off else "No decision recorded"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.decision == SignOff.Decision.AGREED
+
+
+def version_of(instance: models.Model | None) -> str:
+    """A token for the saved state of a record, compared when a form opened on it is saved."""
+    if instance is None or instance.pk is None or instance.updated_at is None:
+        return ""
+    return instance.updated_at.isoformat()
+
+
+def change_reason(text: str) -> str:
+    """Text cut to fit the history's change reason; the whole text is kept on the record itself."""
+    text = " ".join(text.split())
+    if len(text) <= CHANGE_REASON_LENGTH:
+        return text
+    return text[: CHANGE_REASON_LENGTH - 1].rstrip() + "…"
+
+
+@transaction.atomic
+def record_save(*, instance: models.Model, seen: str, reason: str = "") -> models.Model:
+    """Save an edited strategy, priority, strategic ambition or consultation, unless it changed since `seen`.
+
+    `seen` is `version_of` the record when its form was opened. If someone saved it since, raise
+    EditConflict with their saved record and change nothing.
+    """
+    if instance.pk is not None:
+        saved = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+        if saved is None or version_of(saved) != seen:
+            raise EditConflict(saved)
+    instance.full_clean()
+    if reason:
+        instance._change_reason = change_reason(reason)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def strategy_create(
+    *,
+    partnership,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    summary: str = "",
+    strategic_assessment: str = "",
+    local_definitions: str = "",
+) -> Strategy:
+    """Start a strategy for a partnership as a draft."""
+    strategy = Strategy(
+        partnership=partnership,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=Status.DRAFT,
+        summary=summary,
+        strategic_assessment=strategic_assessment,
+        local_definitions=local_definitions,
+    )
+    strategy.full_clean()
+    strategy._change_reason = "Created as a draft"
+    strategy.save()
+    return strategy
+
+
+def sign_off_rows(strategy: Strategy) -> list[SignOffRow]:
+    """Every responsible authority of the strategy's partnership with its sign-off, or None if none recorded.
+
+    Organisations with a sign-off recorded that are no longer responsible authorities are listed too,
+    so a recorded decision never disappears. Uses `strategy.sign_offs` as prefetched, if it was.
+    """
+    recorded = {sign_off.organisation_id: sign_off for sign_off in strategy.sign_offs.all()}
+    authorities = {
+        organisation.pk: organisation
+        for organisation in Organisation.objects.filter(
+            partnership_id=strategy.partnership_id, is_responsible_authority=True
+        )
+    }
+    for sign_off in recorded.values():
+        authorities.setdefault(sign_off.organisation_id, sign_off.organisation)
+    return [
+        SignOffRow(organisation=organisation, sign_off=recorded.get(pk))
+        for pk, organisation in sorted(authorities.items(), key=lambda item: item[1].name)
+    ]
+
+
+def strategy_not_agreed_by(strategy: Strategy) -> list[SignOffRow]:
+    """The responsible authorities that have not agreed the strategy (pending, declined or not recorded)."""
+    return [
+        row
+        for row in sign_off_rows(strategy)
+        if row.organisation.is_responsible_authority and not row.is_agreed
+    ]
+
+
+@transaction.atomic
+def strategy_transition(*, strategy: Strategy, to: str, by: User, reason: str = "") -> Strategy:
+    """Move a strategy one step through its lifecycle, or one step back, recording why in its history.
+
+    Allowed: draft → consultation; consultation → awaiting sign-off, or back to draft; awaiting
+    sign-off → adopted, or back to consultation; adopted → closed. A closed strategy stays closed.
+
+    Moving to awaiting sign-off creates a pending sign-off for each responsible authority that has
+    none. Adoption needs every responsible authority of the partnership to have agreed; without that,
+    it needs a reason, which is kept in `adoption_override_reason` and in the history. Anything else
+    raises ValidationError and changes nothing.
+    """
+    strategy = Strategy.objects.select_for_update().select_related("partnership").get(pk=strategy.pk)
+    reason = reason.strip()
+    allowed = TRANSITIONS.get(strategy.status, ())
+    if to not in allowed:
+        raise ValidationError(transition_refusal(strategy.status, to))
+    now = f"{Status(strategy.status).label} to {Status(to).label.lower()}"
+    history_reason = f"{now}: {reason}" if reason else now
+
+    if to == Status.AWAITING_SIGN_OFF:
+        for row in sign_off_rows(strategy):
+            if row.sign_off is None:
+                sign_off = SignOff(strategy=strategy, organisation=row.organisation)
+                sign_off.full_clean()
+                sign_off._history_user = by
+                sign_off._change_reason = "Awaiting sign-off"
+                sign_off.save()
+    elif to == Status.ADOPTED:
+        not_agreed = strategy_not_agreed_by(strategy)
+        if not_agreed and not reason:
+            raise AdoptionRefused(not_agreed)
+        if not_agreed:
+            strategy.adoption_override_reason = reason
+            names = ", ".join(row.organisation.short_name for row in not_agreed)
+            history_reason = f"Adopted without the agreement of {names}: {reason}"
+        else:
+            strategy.adoption_override_reason = ""
+
+    strategy.status = to
+    strategy.full_clean()
+    strategy._history_user = by
+    strategy._change_reason = change_reason(history_reason)
+    strategy.save()
+    return strategy
+
+
+def transition_refusal(status: str, to: str) -> str:
+    """Why a strategy cannot move from `status` to `to`, saying where it can move."""
+    here = Status(status).label.lower()
+    allowed = TRANSITIONS.get(status, ())
+    wanted = Status(to).label.lower() if to in Status.values else "that status"
+    if to == status:
+        return f"The strategy is already {here}."
+    if not allowed:
+        return f"The strategy is {here}: its status can no longer change."
+    options = " or ".join(Status(option).label.lower() for option in allowed)
+    return f"The strategy is {here}: it can move to {options}, not to {wanted}."
+
+
+def _item_move(*, items: list, moving, direction: str, noun: str):
+    """Swap `moving` with its neighbour in `items` (all its siblings, locked) and number them 1, 2, 3 …"""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose to move up or down.")
+    index = next((i for i, item in enumerate(items) if item.pk == moving.pk), None)
+    if index is None:
+        raise ValidationError(f"This {noun} no longer exists.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        raise ValidationError(f"This {noun} is already {'first' if direction == 'up' else 'last'}.")
+    items[index], items[other] = items[other], items[index]
+    changed = [(position, item) for position, item in enumerate(items, start=1) if item.order != position]
+    # (x, order) is unique, so first lift the rows that move above every order in use, then set each.
+    lift = max(item.order for item in items)
+    type(moving)._default_manager.filter(pk__in=[item.pk for _, item in changed]).update(
+        order=F("order") + lift
+    )
+    for position, item in changed:
+        item.order = position
+        item.full_clean()
+        item._change_reason = f"Moved to position {position}"
+        item.save()
+    return items[other]
+
+
+@transaction.atomic
+def priority_move(*, priority: Priority, direction: str) -> Priority:
+    """Move a priority up or down its strategy; references such as 2.1.3 follow the new order."""
+    items = list(
+        Priority.objects.select_for_update().filter(strategy_id=priority.strategy_id).order_by("order")
+    )
+    return _item_move(items=items, moving=priority, direction=direction, noun="priority")
+
+
+@transaction.atomic
+def ambition_move(*, ambition: StrategicAmbition, direction: str) -> StrategicAmbition:
+    """Move a strategic ambition up or down its priority; references such as 2.1.3 follow the new order."""
+    items = list(
+        StrategicAmbition.objects.select_for_update()
+        .filter(priority_id=ambition.priority_id)
+        .select_related("priority")
+        .order_by("order")
+    )
+    return _item_move(items=items, moving=ambition, direction=direction, noun="strategic ambition")
+
+
+@transaction.atomic
+def priority_create(
+    *,
+    strategy: Strategy,
+    title: str,
+    description: str = "",
+    lead: User | None = None,
+    lead_organisation: Organisation | None = None,
+) -> Priority:
+    """Add a priority at the end of a strategy."""
+    Strategy.objects.select_for_update().filter(pk=strategy.pk).exists()  # one addition at a time
+    last = Priority.objects.filter(strategy=strategy).aggregate(last=Max("order"))["last"] or 0
+    priority = Priority(
+        strategy=strategy,
+        order=last + 1,
+        title=title,
+        description=description,
+        lead=lead,
+        lead_organisation=lead_organisation,
+    )
+    priority.full_clean()
+    priority._change_reason = "Created"
+    priority.save()
+    return priority
+
+
+@transaction.atomic
+def ambition_create(*, priority: Priority, title: str, strategic_plan: str = "") -> StrategicAmbition:
+    """Add a strategic ambition at the end of a priority."""
+    Priority.objects.select_for_update().filter(pk=priority.pk).exists()  # one addition at a time
+    last = StrategicAmbition.objects.filter(priority=priority).aggregate(last=Max("order"))["last"] or 0
+    ambition = StrategicAmbition(
+        priority=priority, order=last + 1, title=title, strategic_plan=strategic_plan
+    )
+    ambition.full_clean()
+    ambition._change_reason = "Created"
+    ambition.save()
+    return ambition
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    strategy: Strategy,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    method: str = "",
+    responses_received: int | None = None,
+    findings: str = "",
+) -> Consultation:
+    """Record a public consultation on a strategy."""
+    consultation = Consultation(
+        strategy=strategy,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        method=method,
+        responses_received=responses_received,
+        findings=findings,
+    )
+    consultation.full_clean()
+    consultation._change_reason = "Created"
+    consultation.save()
+    return consultation
+
+
+@transaction.atomic
+def sign_off_record(
+    *,
+    strategy: Strategy,
+    organisation: Organisation,
+    decision: str,
+    decided_on: date | None = None,
+    decided_by: str = "",
+    notes: str = "",
+    seen: str = "",
+    by: User,
+) -> SignOff:
+    """Record a responsible authority's decision on a strategy that is awaiting sign-off or adopted.
+
+    `seen` is `version_of` the sign-off when the form was opened ("" if there was none); if someone
+    recorded a decision since, raise EditConflict and change nothing. A pending decision has no date.
+    """
+    strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+    if strategy.status not in SIGN_OFF_STATUSES:
+        raise ValidationError(
+            f"The strategy is {strategy.get_status_display().lower()}: sign-off is recorded once it is "
+            "awaiting sign-off."
+        )
+    sign_off = (
+        SignOff.objects.select_for_update().filter(strategy=strategy, organisation=organisation).first()
+    )
+    if version_of(sign_off) != seen:
+        raise EditConflict(sign_off)
+    if sign_off is None:
+        sign_off = SignOff(strategy=strategy, organisation=organisation)
+    is_pending = decision == SignOff.Decision.PENDING
+    sign_off.decision = decision
+    sign_off.decided_on = None if is_pending else decided_on
+    sign_off.decided_by = "" if is_pending else decided_by
+    sign_off.notes = notes
+    sign_off.full_clean()
+    sign_off._history_user = by
+    sign_off._change_reason = change_reason(
+        f"{sign_off.get_decision_display()}" + (f" by {decided_by}" if decided_by and not is_pending else "")
+    )
+    sign_off.save()
+    return sign_off
