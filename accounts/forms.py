@@ -248,3 +248,52 @@ class HandOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_user"].queryset = candidates
         self.helper = form_helper(Field.select("to_user"), Button("hand_over", "Hand over"))
+
+
+class PartnershipSetUpForm(forms.Form):
+    """A new partnership and the organisation its first administrator represents."""
+
+    name = forms.CharField(
+        label="Name of the partnership",
+        max_length=200,
+        help_text="For example, Safer Bromley Partnership.",
+        error_messages={"required": "Enter the name of the partnership"},
+    )
+    short_name = forms.CharField(label="Short name (optional)", max_length=30, required=False)
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=60,
+        help_text="Lower-case letters, numbers and hyphens, used in the address /p/<web-address>/. "
+        "For example, safer-bromley.",
+        error_messages={
+            "required": "Enter the web address",
+            "invalid": "Use only lower-case letters, numbers and hyphens in the web address",
+        },
+    )
+    organisation_name = forms.CharField(
+        label="Your organisation",
+        max_length=200,
+        help_text="The partner agency you represent, for example London Borough of Bromley.",
+        error_messages={"required": "Enter the organisation you represent"},
+    )
+    organisation_short_name = forms.CharField(
+        label="Your organisation's short name",
+        max_length=30,
+        help_text="For example, LBB.",
+        error_messages={"required": "Enter your organisation's short name"},
+    )
+    is_responsible_authority = forms.BooleanField(
+        label="Your organisation is a responsible (statutory) authority", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("name"),
+            Field.text("short_name", field_width=Fluid.ONE_THIRD),
+            Field.text("slug", field_width=Fluid.ONE_HALF),
+            Field.text("organisation_name"),
+            Field.text("organisation_short_name", field_width=Fluid.ONE_THIRD),
+            Field.checkbox("is_responsible_authority"),
+            Button("set_up", "Set up the partnership"),
+        )

@@ -31,12 +31,17 @@ class User(AbstractUser):
 class Partnership(TimeStampedModel):
     """A multi-agency partnership board: the tenant that owns everything else."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200, unique=True, error_messages={"unique": "A partnership with this name already exists."}
+    )
     short_name = models.CharField(
         max_length=30, blank=True, help_text="For example SBP. Shown where space is short."
     )
     slug = models.SlugField(
-        max_length=60, unique=True, help_text="Used in web addresses: /p/<slug>/. Keep it stable."
+        max_length=60,
+        unique=True,
+        help_text="Used in web addresses: /p/<slug>/. Keep it stable.",
+        error_messages={"unique": "Another partnership already uses this web address."},
     )
     description = models.TextField(blank=True)
 

@@ -36,6 +36,38 @@ def partnership_create(*, name: str, slug: str, short_name: str = "") -> Partner
     return partnership
 
 
+@transaction.atomic
+def partnership_set_up(
+    *,
+    name: str,
+    short_name: str,
+    slug: str,
+    organisation_name: str,
+    organisation_short_name: str,
+    is_responsible_authority: bool,
+    administrator: User,
+) -> Partnership:
+    """Create a partnership with its first organisation, and make the person setting it up its administrator."""
+    partnership = partnership_create(name=name, slug=slug, short_name=short_name)
+    organisation = Organisation(
+        partnership=partnership,
+        name=organisation_name,
+        short_name=organisation_short_name,
+        is_responsible_authority=is_responsible_authority,
+    )
+    organisation.full_clean()
+    organisation.save()
+    membership = Membership(
+        user=administrator,
+        partnership=partnership,
+        organisation=organisation,
+        role=Membership.Role.ADMINISTRATOR,
+    )
+    membership.full_clean()
+    membership.save()
+    return partnership
+
+
 def status_ratings_install_defaults(*, partnership: Partnership) -> None:
     """Give a partnership any status rating it lacks, with the default wording."""
     have = set(partnership.status_ratings.values_list("rating", flat=True))

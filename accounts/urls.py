@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("partnerships/new/", views.PartnershipSetUpView.as_view(), name="partnership_set_up"),
     path("accounts/invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("p/<slug:slug>/manage/", views.ManageView.as_view(), name="manage"),
     path("p/<slug:slug>/organisations/", views.OrganisationListView.as_view(), name="organisation_list"),

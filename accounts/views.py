@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import Button
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -21,6 +22,7 @@ from accounts.forms import (
     InvitationForm,
     MembershipForm,
     OrganisationForm,
+    PartnershipSetUpForm,
     add_service_errors,
 )
 from accounts.models import Membership, Organisation, StatusRating
@@ -36,6 +38,7 @@ from accounts.services import (
     membership_change,
     membership_deactivate,
     membership_reactivate,
+    partnership_set_up,
     pending_invitations,
 )
 
@@ -381,3 +384,24 @@ class InvitationAcceptView(FormView):
             f"Welcome to {self.invitation.partnership}. Sign in next time with the username {user.username}.",
         )
         return redirect(self.invitation.partnership)
+
+
+class PartnershipSetUpView(UserPassesTestMixin, FormView):
+    """Platform superusers set up a new partnership and become its first administrator."""
+
+    form_class = PartnershipSetUpForm
+    template_name = "accounts/partnership_set_up.html"
+
+    def test_func(self):
+        return self.request.user.is_superuser
+
+    def form_valid(self, form):
+        try:
+            partnership = partnership_set_up(**form.cleaned_data, administrator=self.request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{partnership.name} is set up. Next, add its organisations and invite its people."
+        )
+        return redirect("accounts:manage", slug=partnership.slug)
