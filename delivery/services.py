@@ -381,10 +381,11 @@ def _financial_year_quarters(year: int) -> list[tuple[str, date, date]]:
 def reporting_periods_create_year(
     *, partnership: Partnership, year: int, days_to_deadline: int
 ) -> list[ReportingPeriod]:
-    """Create a financial year's four quarterly reporting periods, April to March, as upcoming.
+    """Create the quarterly reporting periods of a financial year (April to March) that it lacks, as upcoming.
 
-    Nothing is created when any quarter would share its name with, or overlap the dates of, one of
-    the partnership's existing periods.
+    A quarter that already exists exactly (same name and dates) is left as it is, so a year that is
+    partly there is completed. Nothing is created when any other quarter would share its name with,
+    or overlap the dates of, one of the partnership's existing periods, or when every quarter exists.
     """
     if days_to_deadline < 0:
         raise ValidationError({"days_to_deadline": "Enter 0 or more days."})
@@ -399,6 +400,10 @@ def reporting_periods_create_year(
         )
         .order_by("starts_on")
     )
+    already = {(p.name, p.starts_on, p.ends_on) for p in existing}
+    quarters = [quarter for quarter in quarters if quarter not in already]
+    if not quarters:
+        raise ValidationError({"year": "Every quarter of this financial year already exists."})
     clashes = [
         f"{name} clashes with the existing period {other.name} "
         f"({other.starts_on:%-d %B %Y} to {other.ends_on:%-d %B %Y})."

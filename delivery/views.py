@@ -436,9 +436,13 @@ class ReportingPeriodYearCreateView(PartnershipMixin, AdministratorRequiredMixin
     nav_section = "manage"
 
     def get_initial(self):
+        """Suggest the first financial year after the latest period that has no period at all."""
         latest = ReportingPeriod.objects.for_partnership(self.partnership).order_by("-ends_on").first()
-        after = latest.ends_on + timedelta(days=1) if latest else timezone.localdate()
-        return {"year": after.year if after.month >= 4 else after.year - 1, "days_to_deadline": 30}
+        if latest is None:
+            today = timezone.localdate()
+            return {"year": today.year if today.month >= 4 else today.year - 1, "days_to_deadline": 30}
+        year_of_latest = latest.ends_on.year if latest.ends_on.month >= 4 else latest.ends_on.year - 1
+        return {"year": year_of_latest + 1, "days_to_deadline": 30}
 
     def form_valid(self, form):
         try:

@@ -280,16 +280,17 @@ def test_bad_answers_to_the_year_form_add_nothing(client, sbp, admin, data, mess
 
 
 def test_a_clashing_year_is_shown_in_the_error_summary(client, sbp, admin):
-    period_of(sbp, name="Q2 2027/28", starts_on=datetime.date(2027, 7, 1), ends_on=datetime.date(2027, 9, 30))
+    period_of(
+        sbp, name="Summer 2027", starts_on=datetime.date(2027, 6, 1), ends_on=datetime.date(2027, 8, 31)
+    )
     client.force_login(admin)
 
     response = client.post(url("period_year_create", sbp), {"year": "2027", "days_to_deadline": "30"})
 
     html = response.content.decode()
     assert "govuk-error-summary" in html
-    assert (
-        "Q2 2027/28 clashes with the existing period Q2 2027/28 (1 July 2027 to 30 September 2027)." in html
-    )
+    assert "Q1 2027/28 clashes with the existing period Summer 2027 (1 June 2027 to 31 August 2027)." in html
+    assert "Q2 2027/28 clashes with the existing period Summer 2027 (1 June 2027 to 31 August 2027)." in html
     assert ReportingPeriod.objects.count() == 1
 
 
@@ -576,3 +577,27 @@ def test_the_period_status_page_costs_the_same_for_1_and_50_actions(client, sbp,
     fifty = queries_for(client, url("period_detail", sbp, pk=period.pk))
 
     assert fifty == one
+
+
+@pytest.mark.django_db
+def test_a_partly_created_year_is_completed_and_the_form_suggests_the_next_empty_year(client):
+    partnership = PartnershipFactory()
+    for quarter, (starts, ends) in enumerate(
+        [((2026, 4, 1), (2026, 6, 30)), ((2026, 7, 1), (2026, 9, 30)), ((2026, 10, 1), (2026, 12, 31))],
+        start=1,
+    ):
+        ReportingPeriodFactory(
+            partnership=partnership,
+            name=f"Q{quarter} 2026/27",
+            starts_on=datetime.date(*starts),
+            ends_on=datetime.date(*ends),
+            update_deadline=datetime.date(*ends) + datetime.timedelta(days=30),
+        )
+    client.force_login(MembershipFactory(partnership=partnership, role=Membership.Role.ADMINISTRATOR).user)
+    url = reverse("delivery:period_year_create", kwargs={"slug": partnership.slug})
+
+    assert client.get(url).context["form"].initial["year"] == 2027
+    created = reporting_periods_create_year(partnership=partnership, year=2026, days_to_deadline=30)
+    assert [p.name for p in created] == ["Q4 2026/27"]
+    with pytest.raises(ValidationError, match="Every quarter of this financial year already exists"):
+        reporting_periods_create_year(partnership=partnership, year=2026, days_to_deadline=30)
