@@ -262,7 +262,7 @@ def load_test(database_url: str, data: dict, *, requests: int, threads: int) -> 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--actions", type=int, default=500)
     parser.add_argument("--periods", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)

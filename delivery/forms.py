@@ -1,16 +1,13 @@
-from datetime import date
-
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StatusRating, User
+from core.forms import GovukDateField
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from delivery.services import UPDATE_FIELDS
 from priorities.models import Strategy
@@ -59,7 +56,8 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["percent_complete"].widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
         self.milestones = list(milestones)
         for milestone in self.milestones:
-            self.fields[self.milestone_field(milestone)] = DateInputField(
+            self.fields[self.milestone_field(milestone)] = GovukDateField(
+                name="date it was completed",
                 label=f"{milestone.title} (due {milestone.due_on:%-d %B %Y})",
                 required=False,
                 help_text="The date it was completed, for example 27 3 2025. Leave empty if not yet.",
@@ -153,30 +151,6 @@ class DelegateAddForm(forms.Form):
 
 
 # Partnership administration -----------------------------------------------------------------------
-
-
-class GovukDateField(DateInputField):
-    """A GOV.UK date input whose messages name the date and say which part is missing or wrong."""
-
-    def __init__(self, *, name: str, **kwargs):
-        # Each of day, month and year is checked on its own, so the message says which is missing.
-        super().__init__(require_all_fields=False, **kwargs)
-        self.name = name
-        self.error_messages = {**self.error_messages, "required": f"Enter the {name}"}
-        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
-            field.error_messages = {**field.error_messages, "incomplete": f"The {name} must include a {part}"}
-            field.validators = [RegexValidator(r"^[0-9]+$", f"The {name} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = (str(value or "").strip() for value in data_list)
-        if not (day or month or year):
-            return None
-        if len(year) != 4:
-            raise ValidationError(f"Enter the year of the {self.name} as 4 digits, for example 2027")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"The {self.name} must be a real date") from None
 
 
 def _partnership_members(partnership):

@@ -1,46 +1,16 @@
 """Forms for a partnership's strategies, priorities, strategic ambitions, consultations and sign-off."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from core.forms import GovukDateField
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
-
-
-class DateField(DateInputField):
-    """A GOV.UK date input whose errors name the date, as the Design System asks."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages["required"] = self.error_messages["incomplete"] = f"Enter the {what}"
-        real = RegexValidator(r"^[0-9]+$", self.not_real)
-        for subfield in self.fields:
-            subfield.validators = [real]
-
-    @property
-    def not_real(self) -> str:
-        return f"{self.what[0].upper()}{self.what[1:]} must be a real date"
-
-    def compress(self, data_list):
-        day, month, year = data_list or (None, None, None)
-        if not (day and month and year):
-            return None
-        if len(str(year)) != 4:
-            raise ValidationError(f"{self.what[0].upper()}{self.what[1:]} must include a year with 4 numbers")
-        if len(str(day)) > 2 or len(str(month)) > 2:  # a longer number overflows, not just fails
-            raise ValidationError(self.not_real)
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(self.not_real) from error
 
 
 def form_helper(*fields) -> FormHelper:
@@ -64,8 +34,8 @@ class SeenMixin(forms.Form):
 
 
 class StrategyForm(SeenMixin, forms.ModelForm):
-    starts_on = DateField(label="Start date", what="start date", help_text="For example, 1 4 2024")
-    ends_on = DateField(label="End date", what="end date", help_text="For example, 31 3 2027")
+    starts_on = GovukDateField(label="Start date", name="start date", help_text="For example, 1 4 2024")
+    ends_on = GovukDateField(label="End date", name="end date", help_text="For example, 31 3 2027")
 
     class Meta:
         model = Strategy
@@ -213,11 +183,11 @@ class AmbitionForm(SeenMixin, forms.ModelForm):
 
 
 class ConsultationForm(SeenMixin, forms.ModelForm):
-    opens_on = DateField(
-        label="Opens", what="date the consultation opens", help_text="For example, 15 12 2023"
+    opens_on = GovukDateField(
+        label="Opens", name="date the consultation opens", help_text="For example, 15 12 2023"
     )
-    closes_on = DateField(
-        label="Closes", what="date the consultation closes", help_text="For example, 4 2 2024"
+    closes_on = GovukDateField(
+        label="Closes", name="date the consultation closes", help_text="For example, 4 2 2024"
     )
     responses_received = forms.IntegerField(
         label="Responses received (optional)",
@@ -276,9 +246,9 @@ class SignOffForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the decision"},
     )
-    decided_on = DateField(
+    decided_on = GovukDateField(
         label="Date of the decision",
-        what="date of the decision",
+        name="date of the decision",
         required=False,
         help_text="For example, 20 3 2024",
     )

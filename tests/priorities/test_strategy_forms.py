@@ -57,11 +57,14 @@ def test_a_strategy_must_start_before_it_ends():
     ("parts", "message"),
     [
         ({"day": "", "month": "", "year": ""}, "Enter the start date"),
-        ({"day": "31", "month": "2", "year": "2027"}, "Start date must be a real date"),
-        ({"day": "1", "month": "April", "year": "2027"}, "Start date must be a real date"),
-        ({"day": "1", "month": "4", "year": "27"}, "Start date must include a year with 4 numbers"),
-        ({"day": "99999999999999999999", "month": "4", "year": "2027"}, "Start date must be a real date"),
-        ({"day": "1", "month": "99999999999999999999", "year": "2027"}, "Start date must be a real date"),
+        ({"day": "31", "month": "2", "year": "2027"}, "The start date must be a real date"),
+        ({"day": "1", "month": "April", "year": "2027"}, "The start date must be a real date"),
+        (
+            {"day": "1", "month": "4", "year": "27"},
+            "Enter the year of the start date as 4 digits, for example 2027",
+        ),
+        ({"day": "99999999999999999999", "month": "4", "year": "2027"}, "The start date must be a real date"),
+        ({"day": "1", "month": "99999999999999999999", "year": "2027"}, "The start date must be a real date"),
     ],
 )
 def test_a_start_date_that_is_missing_or_not_real_is_named_in_the_error(parts, message):

@@ -1,0 +1,31 @@
+"""Form fields shared by every app."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+
+class GovukDateField(DateInputField):
+    """A GOV.UK date input whose messages name the date and say which part is missing or wrong."""
+
+    def __init__(self, *, name: str, **kwargs):
+        # Each of day, month and year is checked on its own, so the message says which is missing.
+        super().__init__(require_all_fields=False, **kwargs)
+        self.name = name
+        self.error_messages = {**self.error_messages, "required": f"Enter the {name}"}
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.error_messages = {**field.error_messages, "incomplete": f"The {name} must include a {part}"}
+            field.validators = [RegexValidator(r"^[0-9]+$", f"The {name} must be a real date")]
+
+    def compress(self, data_list):
+        day, month, year = (str(value or "").strip() for value in data_list or ("", "", ""))
+        if not (day or month or year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(f"Enter the year of the {self.name} as 4 digits, for example 2027")
+        try:
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            raise ValidationError(f"The {self.name} must be a real date") from None
