@@ -533,7 +533,7 @@ class _Checker:
             if priority is None:
                 plan.error("reference", f"This strategy has no priority {ref[0]}")
             return priority
-        if text.isdigit():
+        if text.isdecimal():
             candidates = [p for p in [self.priority_by_order.get(int(text))] if p]
         else:
             candidates = self.priorities_by_title.get(_key(text), [])
@@ -574,7 +574,7 @@ class _Checker:
             if ambition is None:
                 plan.error("reference", f"Priority {priority.order} has no strategic ambition {ref[1]}")
             return ambition
-        if text.isdigit():
+        if text.isdecimal():
             candidates = [a for a in [self.ambition_by_order.get((priority.pk, int(text)))] if a]
         else:
             candidates = self.ambitions_by_title.get((priority.pk, _key(text)), [])

@@ -341,6 +341,8 @@ class ActionDelegatesView(ActionMixin, ObjectPermissionRequiredMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
+            if not request.POST["remove"].isdecimal():
+                raise Http404("No such delegate")
             delegate = get_object_or_404(self.action.delegates.all(), pk=request.POST["remove"])
             action_delegate_remove(action=self.action, delegate=delegate)
             messages.success(request, f"{delegate} can no longer update this action.")

@@ -564,7 +564,7 @@ class SignOffEditView(StrategyMixin, AdministratorMixin, FormView):
     @cached_property
     def organisation(self) -> Organisation:
         wanted = self.request.GET.get("organisation", "")
-        if not wanted.isdigit():
+        if not wanted.isdecimal():
             raise Http404("Choose a responsible authority")
         rows = {row.organisation.pk: row for row in sign_off_rows(self.strategy)}
         if int(wanted) not in rows:

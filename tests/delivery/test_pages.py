@@ -356,3 +356,11 @@ def test_action_page_makes_the_same_queries_for_1_and_50_updates_and_changes(cli
         return _count_queries(client, action.owner, url("action_detail", action))
 
     assert count(1) == count(50)
+
+
+def test_removing_a_delegate_with_a_nonsense_value_answers_404(client, action):
+    client.force_login(action.owner)
+
+    response = client.post(url("action_delegates", action), {"remove": "abc"})
+
+    assert response.status_code == 404

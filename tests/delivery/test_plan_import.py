@@ -309,6 +309,7 @@ def test_optional_columns_left_out_keep_what_the_action_has(client, plan):
         ({"Due date": "31/03/2024"}, "Due date", "The due date must be on or after the start date"),
         ({"Priority": "Places"}, "Priority", "Unknown priority “Places”"),
         ({"Priority": "7"}, "Priority", "Unknown priority “7”"),
+        ({"Priority": "²"}, "Priority", "Unknown priority “²”"),
         (
             {"Strategic ambition": "Tackle fly-tipping"},
             "Strategic ambition",

@@ -598,3 +598,15 @@ def test_the_strategy_page_makes_the_same_queries_for_1_and_20_priorities(client
         return len(queries)
 
     assert count_queries(1) == count_queries(20)
+
+
+@pytest.mark.django_db
+def test_a_nonsense_organisation_on_the_sign_off_page_answers_404(client):
+    strategy = StrategyFactory()
+    client.force_login(
+        MembershipFactory(partnership=strategy.partnership, role=Membership.Role.ADMINISTRATOR).user
+    )
+    url = reverse("priorities:sign_off_edit", kwargs={"slug": strategy.partnership.slug, "pk": strategy.pk})
+
+    for wanted in ("²", "abc", ""):
+        assert client.get(url, {"organisation": wanted}).status_code == 404
