@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-# Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium and pdftotext for the tests.
+# Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium, pdftotext and pg_dump for the tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql-client
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -60,10 +60,20 @@ bench: $(VENV)/.dev ## Measure pages (time against their own SQL, query counts) 
 	$(call apt_install,$(RUN_PACKAGES))
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+.PHONY: backup
+backup: $(VENV)/.runtime ## Back up the database to backups/ (or FILE=path): pg_dump, or SQLite's backup API
+	$(BIN)/python manage.py backup $(if $(FILE),--output $(FILE))
+
+.PHONY: restore
+restore: $(VENV)/.runtime ## Replace the database's contents with a backup: make restore FILE=path
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/<file>"; exit 2; }
+	$(BIN)/python manage.py restore $(FILE)
+
 .PHONY: lint
-lint: $(VENV)/.dev ## Check the code with ruff (lint and format)
+lint: $(VENV)/.dev ## Check the code with ruff (lint and format) and bandit (medium severity and above)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet -c pyproject.toml -r . --severity-level medium
 
 .PHONY: format
 format: $(VENV)/.dev ## Format the code with ruff

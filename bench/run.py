@@ -30,6 +30,8 @@ def setup_django(database_url: str) -> None:
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = "bench-only-secret-" + "x" * 40
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    os.environ["SECURE_SSL"] = "0"  # gunicorn serves plain HTTP on loopback
+    os.environ.setdefault("SECURITY_CONTACT", "mailto:security@localhost")
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sbp.settings")
     sys.path.insert(0, str(ROOT))

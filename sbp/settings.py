@@ -187,10 +187,17 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go out this many days before and after a reporting period's update deadline.
 UPDATE_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("UPDATE_REMINDER_DAYS_BEFORE", "7,1")]
 UPDATE_REMINDER_DAYS_AFTER = [int(d) for d in env_list("UPDATE_REMINDER_DAYS_AFTER", "1,7")]
-SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@localhost")
+# Where vulnerabilities are reported (/.well-known/security.txt): required in production.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+if not SECURITY_CONTACT:
+    if DEBUG or TESTING:
+        SECURITY_CONTACT = "mailto:security@localhost"
+    else:
+        raise ImproperlyConfigured("Set SECURITY_CONTACT, e.g. mailto:security@example.org.")
 
-# Security headers. HTTPS settings follow SECURE_SSL; `check --deploy` expects them on.
-SECURE_SSL = env_bool("SECURE_SSL")
+# Security headers. HTTPS is on in production unless SECURE_SSL=0 says otherwise (a plain-HTTP test
+# such as `make bench`); a developer's machine and the tests serve plain HTTP.
+SECURE_SSL = env_bool("SECURE_SSL", default=not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = SECURE_SSL
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL

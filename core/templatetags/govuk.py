@@ -4,8 +4,8 @@ import re
 from datetime import date
 
 from django import template
-from django.utils.html import escape, format_html_join
-from django.utils.safestring import mark_safe
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ def govuk_paragraphs(text):
     return format_html_join(
         "\n",
         '<p class="govuk-body">{}</p>',
-        ((mark_safe(escape(p.strip()).replace("\n", "<br>")),) for p in paragraphs),  # noqa: S308 - escaped first
+        ((linebreaksbr(p.strip()),) for p in paragraphs),
     )
 
 

@@ -31,15 +31,31 @@ def test_production_settings_need_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checks():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
-        ALLOWED_HOSTS="tracker.example.org",
-        SECURE_SSL="1",
-    )
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "SECURITY_CONTACT": "mailto:security@example.org",
+}
+
+
+def test_production_settings_need_a_security_contact():
+    result = run_manage("check", **{**PRODUCTION, "SECURITY_CONTACT": ""})
+
+    assert result.returncode != 0
+    assert "Set SECURITY_CONTACT" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks_without_extra_flags():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_https_is_turned_off_only_when_asked():
+    show = "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE)"
+
+    assert run_manage("shell", "-v", "0", "-c", show, **PRODUCTION).stdout.split() == ["True", "True"]
+    assert run_manage("shell", "-v", "0", "-c", show, **PRODUCTION, SECURE_SSL="0").stdout.split() == [
+        "False",
+        "False",
+    ]
