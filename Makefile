@@ -53,7 +53,7 @@ test-packages: ## Install the Debian packages the tests need (chromium, poppler-
 .PHONY: test
 test: $(VENV)/.dev test-packages ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto
 
 .PHONY: bench
 bench: $(VENV)/.dev ## Measure pages (time against their own SQL, query counts) and load, on large synthetic data

@@ -5,7 +5,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, User
+from core.limits import PASSWORD_MAX_LENGTH
 
 ROLE_HINTS = {
     Membership.Role.ADMINISTRATOR: (
@@ -37,8 +39,24 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+NEW_PASSWORD_HELP = "Use at least 8 characters. Do not use a common password, one that has appeared in a data breach, only numbers, or something like your name or email address."  # noqa: S105 - help text
+
+
+def password_field(label: str, *, autocomplete: str, **kwargs) -> forms.CharField:
+    """A password box: kept exactly as typed, and bounded like every other text the service accepts."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, laid out in the GOV.UK style."""
+
+    password = password_field("Password", autocomplete="current-password")
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -50,6 +68,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's form carries `next` beside these fields
         self.helper.layout = Layout(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
@@ -126,10 +145,17 @@ class PersonFieldsMixin:
         role.error_messages["required"] = "Choose a role"
 
 
+class NormalisedEmailField(forms.EmailField):
+    """An email address, normalised as the service stores and compares it (accounts.identity)."""
+
+    def to_python(self, value):
+        return normalise_email(super().to_python(value))
+
+
 class InvitationForm(PersonFieldsMixin, forms.Form):
     """Who to invite to the partnership, and as what."""
 
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="Email address",
         help_text="The invitation is sent here. Someone new to the service signs in with it as their username.",
         error_messages={
@@ -186,40 +212,78 @@ class MembershipForm(PersonFieldsMixin, forms.ModelForm):
         )
 
 
-class InvitationAcceptForm(SetPasswordForm):
-    """Choose a password, checked by the service's password rules, laid out in the GOV.UK style."""
+class NewPasswordForm(forms.Form):
+    """A new password and its confirmation, in GOV.UK words, checked by the service's password rules.
+
+    Combined with Django's SetPasswordForm or PasswordChangeForm, whose `self.user` it checks against;
+    a weak password's errors are shown beside the new password rather than its confirmation.
+    """
 
     error_messages = {
         **SetPasswordForm.error_messages,
         "password_mismatch": "The passwords do not match. Enter the same password twice.",
     }
+    new_password1 = password_field(
+        "New password",
+        autocomplete="new-password",
+        help_text=NEW_PASSWORD_HELP,
+        error_messages={"required": "Enter a new password"},
+    )
+    new_password2 = password_field(
+        "Confirm new password",
+        autocomplete="new-password",
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+def password_form_helper(*fields) -> FormHelper:
+    """The layout of a password form inside a page's own form, which also carries the username."""
+    helper = FormHelper()
+    helper.form_tag = False  # the page's form also carries the username, for password managers
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class InvitationAcceptForm(NewPasswordForm, SetPasswordForm):
+    """Choose a password for a new account, to join the partnership."""
 
     def __init__(self, user: User, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        password, confirmation = self.fields["new_password1"], self.fields["new_password2"]
-        password.label = "Password"
-        password.help_text = (
-            "Use at least 8 characters. Do not use a common password, only numbers, "
-            "or something like your name or email address."
-        )
-        password.error_messages["required"] = "Enter a password"
-        confirmation.label = "Confirm password"
-        confirmation.help_text = ""
-        confirmation.error_messages["required"] = "Enter the password again"
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the page's form also carries the username, for password managers
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.fields["new_password1"].label = "Password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a password"
+        self.fields["new_password2"].label = "Confirm password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the password again"
+        self.helper = password_form_helper(
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("accept", "Set password and join"),
         )
 
-    def clean(self):
-        # As SetPasswordForm, but a weak password is reported beside the password, not its confirmation.
-        self.validate_passwords("new_password1", "new_password2")
-        self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+
+class PasswordConfirmForm(forms.Form):
+    """The person's own password again, before a change to how they sign in or to accept an invitation."""
+
+    password = password_field(
+        "Your password", autocomplete="current-password", error_messages={"required": "Enter your password"}
+    )
+
+    def __init__(self, *args, button: str, help_text: str = "", user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # checked here when given; else the view checks it (with the sign-in lockout)
+        self.fields["password"].help_text = help_text
+        self.helper = form_helper(Field.text("password", field_width=20), Button("submit", button))
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.user is not None and not self.user.check_password(password):
+            raise forms.ValidationError("Your password is not right")
+        return password
 
 
 class ConfirmForm(forms.Form):

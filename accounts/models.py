@@ -1,31 +1,53 @@
 """People, the partnerships they belong to and the organisations they represent."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from accounts.identity import normalise_email
+from core.limits import TEXT_MAX_LENGTH
+from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import DEFAULT_MEANINGS, Rating
+
+
+class UserManager(DjangoUserManager):
+    """Django's user manager, normalising email addresses as the rest of the service does."""
+
+    @classmethod
+    def normalize_email(cls, email):
+        # create_user() and create_superuser() (so `manage.py createsuperuser`) and AbstractUser.clean()
+        # all normalise through here.
+        return normalise_email(email)
 
 
 class User(AbstractUser):
     """A person who signs in; what they may do depends on their memberships."""
 
+    objects = UserManager()
+
     class Meta:
         constraints = [
+            # Exact: the address is stored normalised (accounts.identity), so no database case folding.
             models.UniqueConstraint(
-                Lower("email"),
+                fields=["email"],
                 condition=~models.Q(email=""),
-                name="user_email_unique_ci",
+                name="user_email_unique",
                 violation_error_message="A person with this email address already exists.",
             ),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def clean(self):
+        # AbstractUser.clean() normalises the username (NFKC) and the email address (UserManager).
+        try:
+            super().clean()
+        except ValidationError as error:
+            raise ValidationError({"email": error.messages}) from error
 
 
 class Partnership(TimeStampedModel):
@@ -43,7 +65,7 @@ class Partnership(TimeStampedModel):
         help_text="Used in web addresses: /p/<slug>/. Keep it stable.",
         error_messages={"unique": "Another partnership already uses this web address."},
     )
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["name"]
@@ -158,6 +180,12 @@ class Invitation(TimeStampedModel):
 
     def __str__(self):
         return f"Invitation to {self.email} ({self.partnership})"
+
+    def clean(self):
+        try:
+            self.email = normalise_email(self.email)
+        except ValidationError as error:
+            raise ValidationError({"email": error.messages}) from error
 
 
 class StatusRating(models.Model):

@@ -10,16 +10,22 @@ from django.contrib.auth import SESSION_KEY, password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.identity import normalise_email
 from accounts.models import Invitation, Membership, Organisation, Partnership, StatusRating, User
 
 logger = logging.getLogger(__name__)
 
 INVITATION_VALID_FOR = timedelta(days=7)
+ALREADY_HAS_ACCOUNT = "You already have an account. Sign in to accept."
+NOT_THE_INVITED_ACCOUNT = (
+    "This invitation is for a different account. Sign out, then open the link again and sign in as "
+    "the person invited."
+)
 LAST_ADMINISTRATOR = (
     "The partnership needs at least one active administrator. "
     "Make someone else an administrator before changing this role."
@@ -129,13 +135,16 @@ def invitation_send(
     invited_by: User,
 ) -> Invitation:
     """Invite someone by email to join the partnership with a role, valid for 7 days."""
-    email = User.objects.normalize_email(email.strip())
+    try:
+        email = normalise_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
     errors = {}
-    if Membership.objects.filter(partnership=partnership, is_active=True, user__email__iexact=email).exists():
+    if Membership.objects.filter(partnership=partnership, is_active=True, user__email=email).exists():
         errors["email"] = "This person is already a member of this partnership."
     elif (
         pending_invitations(partnership=partnership)
-        .filter(email__iexact=email, expires_at__gt=timezone.now())
+        .filter(email=email, expires_at__gt=timezone.now())
         .exists()
     ):
         errors["email"] = (
@@ -146,7 +155,7 @@ def invitation_send(
     if errors:
         raise ValidationError(errors)
     # An expired invitation to the same address is replaced by this one.
-    pending_invitations(partnership=partnership).filter(email__iexact=email).update(revoked_at=timezone.now())
+    pending_invitations(partnership=partnership).filter(email=email).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation(
@@ -221,31 +230,43 @@ def _invitation_email_send(*, invitation: Invitation, token: str) -> None:
         raise InvitationNotSent("The invitation email could not be sent. Try again later.") from error
 
 
-def invitation_user(invitation: Invitation) -> User:
-    """The person who will accept the invitation: the existing user with its email, or a new one."""
-    user = User.objects.filter(email__iexact=invitation.email).order_by("pk").first()
-    if user is None:
-        user = User(
-            username=invitation.email,
-            email=invitation.email,
-            first_name=invitation.first_name,
-            last_name=invitation.last_name,
-        )
-    return user
+def invitation_existing_user(*, invitation: Invitation) -> User | None:
+    """The account that already has the invitation's email address, compared exactly once normalised."""
+    # Both addresses are stored normalised (accounts.identity), so `=` is the whole comparison: never
+    # `email__iexact`, which PostgreSQL runs as UPPER() and which matches look-alike addresses.
+    if not invitation.email:
+        return None
+    return User.objects.filter(email=invitation.email).first()
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, password: str) -> User:
-    """Join the partnership through an invitation: set the person's password and make them a member."""
+def invitation_accept(
+    *, invitation: Invitation, password: str | None = None, user: User | None = None
+) -> User:
+    """Join the partnership through an invitation, as a new account or as the invited existing one.
+
+    For an address no account has, `password` creates the account. For an address an account has,
+    `user` is that account once it has shown who it is (signed in, or confirmed its own password):
+    an invitation never sets or changes an existing account's password, and never joins anyone else.
+    """
     invitation = Invitation.objects.select_for_update().select_related("partnership").get(pk=invitation.pk)
     if not invitation_is_pending(invitation):
         raise ValidationError("This link has expired or has already been used.")
-    user = invitation_user(invitation)
-    password_validation.validate_password(password, user)
-    user.is_active = True
-    user.set_password(password)
-    user.full_clean()
-    user.save()
+    existing = invitation_existing_user(invitation=invitation)
+    if existing is None:
+        if password is None:
+            raise ValidationError("Choose a password to create your account.")
+        user = _invitation_account_create(invitation=invitation, password=password)
+    else:
+        if password is not None:
+            raise ValidationError(ALREADY_HAS_ACCOUNT)
+        if user is None or user.pk != existing.pk:
+            raise ValidationError(NOT_THE_INVITED_ACCOUNT)
+        user = existing
+        if not user.is_active:
+            # The person has just proved who they are; the membership below lets them use the service.
+            user.is_active = True
+            user.save(update_fields=["is_active"])
     membership = Membership.objects.filter(user=user, partnership=invitation.partnership).first()
     if membership is None:
         membership = Membership(user=user, partnership=invitation.partnership)
@@ -259,6 +280,35 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user", "updated_at"])
+    return user
+
+
+def invitation_new_user(*, invitation: Invitation) -> User:
+    """The unsaved account an invitation to an address no account has would create."""
+    return User(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+    )
+
+
+def _invitation_account_create(*, invitation: Invitation, password: str) -> User:
+    user = invitation_new_user(invitation=invitation)
+    if User.objects.filter(username=user.username).exists():
+        # Someone's username is this address although their email address is not: not theirs to take.
+        raise ValidationError(
+            "An account already uses this email address as its username. "
+            "Ask the person who invited you to invite the email address of that account."
+        )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same address accepted a moment ago through another invitation
+        raise ValidationError(ALREADY_HAS_ACCOUNT) from error
     return user
 
 

@@ -5,6 +5,9 @@ from datetime import date
 from crispy_forms_gds.fields import DateInputField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.forms import ModelMultipleChoiceField
+
+from core.limits import whole_number
 
 
 class GovukDateField(DateInputField):
@@ -29,3 +32,19 @@ class GovukDateField(DateInputField):
             return date(int(year), int(month), int(day))
         except (ValueError, OverflowError):
             raise ValidationError(f"The {self.name} must be a real date") from None
+
+
+class RecordsChoiceField(ModelMultipleChoiceField):
+    """A choice of several records by id that refuses an id no database integer holds before it is queried.
+
+    Django checks each id with an `exact` lookup, which is safe, then fetches them all with `pk__in`,
+    which SQLite cannot bind for 2**63 or more: that would be a server error, not a field error.
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if whole_number(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)

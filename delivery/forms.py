@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StatusRating, User
-from core.forms import GovukDateField
+from core.forms import GovukDateField, RecordsChoiceField
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from delivery.services import UPDATE_FIELDS
 from priorities.models import Strategy
@@ -122,7 +122,12 @@ class ActionReopenForm(forms.Form):
     reason = forms.CharField(
         label="Why is the action being reopened?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say why the action is being reopened"},
+        max_length=90,  # kept in the history's change reason (100 characters) after "Reopened: "
+        help_text="Kept in the action's history. At most 90 characters.",
+        error_messages={
+            "required": "Say why the action is being reopened",
+            "max_length": "The reason must be 90 characters or fewer",
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -170,7 +175,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj}, {obj.organisation_short_name}" if obj.organisation_short_name else str(obj)
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(RecordsChoiceField):
     def label_from_instance(self, obj):
         return f"{obj}, {obj.organisation_short_name}" if obj.organisation_short_name else str(obj)
 
@@ -283,7 +288,7 @@ class ActionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose active members of this partnership as delegates"},
     )
-    partner_organisations = forms.ModelMultipleChoiceField(
+    partner_organisations = RecordsChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
         label="Partner organisations (optional)",
@@ -299,7 +304,7 @@ class ActionForm(forms.ModelForm):
         required=False,
         help_text="Needed when the status is completed; left empty otherwise.",
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     class Meta:
         model = Action

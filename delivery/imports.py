@@ -36,7 +36,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from accounts.identity import normalise_email
 from accounts.models import Organisation, Partnership, User
+from core.limits import TEXT_MAX_LENGTH, too_long_message
 from delivery.models import Action, PlanImport
 from priorities.models import Priority, StrategicAmbition, Strategy
 
@@ -47,6 +49,11 @@ MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack to a bomb
 MAX_COLUMNS = 60
 MAX_SHEET_ROWS = 50_000  # blank rows count here, so that a sheet padded to a million rows is cheap to refuse
+# Text is counted as the cells' values, after an .xlsx's shared strings are looked up: a 28 KB file
+# whose cells all point at one long shared string would otherwise unpack into hundreds of megabytes.
+MAX_CELL_CHARACTERS = TEXT_MAX_LENGTH  # the longest text any column of the plan can hold
+MAX_TEXT_CHARACTERS = 2_000_000  # all the cells of the file together
+MAX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024  # openpyxl holds the whole shared-string table in memory
 BACKGROUND_OVER_ROWS = 300
 PROGRESS_EVERY = 50
 SHEET_TITLE = "Delivery plan"
@@ -158,13 +165,17 @@ def _xlsx_table(data: bytes):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
+            shared_strings = max(
+                (i.file_size for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")),
+                default=0,
+            )
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise _file_error(NOT_A_SPREADSHEET) from error
     if "word/document.xml" in names:
         raise _file_error(
             "The selected file is a Word document, not a spreadsheet. Use the template (.xlsx) instead"
         )
-    if unpacked > MAX_UNPACKED_BYTES:
+    if unpacked > MAX_UNPACKED_BYTES or shared_strings > MAX_SHARED_STRINGS_BYTES:
         raise _file_error("The selected file is too big once unpacked: split the plan into smaller files")
     try:
         # data_only=False: a formula comes back as its text ("=…"), never as a value it computed.
@@ -253,6 +264,7 @@ def _rows_of(table) -> list[dict]:
     """Find the heading row, check the columns, and collect the non-empty rows below it."""
     header = None
     rows = []
+    total = 0
     for number, values in table:
         if number > MAX_SHEET_ROWS:
             raise _file_error(
@@ -260,6 +272,19 @@ def _rows_of(table) -> list[dict]:
                 "or split the plan into smaller files"
             )
         texts = [_cell_text(v) for v in values[:MAX_COLUMNS]]
+        for position, text in enumerate(texts):
+            if len(text) > MAX_CELL_CHARACTERS:
+                raise _file_error(
+                    f"Row {number:,}, {_column_name(position, header)}: a cell must be "
+                    f"{MAX_CELL_CHARACTERS:,} characters or fewer (it has {len(text):,})"
+                )
+            total += len(text)
+        if total > MAX_TEXT_CHARACTERS:
+            # Stop reading here: nothing below this row is unpacked, kept or saved.
+            raise _file_error(
+                f"The selected file has more than {MAX_TEXT_CHARACTERS:,} characters of text "
+                f"(reached at row {number:,}): split the plan into smaller files"
+            )
         if not any(texts):
             continue
         if header is None:
@@ -280,6 +305,13 @@ def _rows_of(table) -> list[dict]:
     if not rows:
         raise _file_error("The selected file has no actions under its headings")
     return rows
+
+
+def _column_name(position: int, header: dict[int, str] | None) -> str:
+    """A column as a spreadsheet shows it, with its heading when it is one of the plan's: "column D (Action)"."""
+    letter = f"column {get_column_letter(position + 1)}"
+    key = (header or {}).get(position)
+    return f"{letter} ({HEADINGS[key]})" if key else letter
 
 
 def _columns_of(headings: list[str]) -> dict[int, str]:
@@ -388,7 +420,7 @@ class _Checker:
             actions = actions.select_for_update(of=("self",))
         self.action_at = {(a.ambition_id, a.order): a for a in actions}
         members = list(User.objects.filter(memberships__partnership=partnership, memberships__is_active=True))
-        self.member_by_email = {u.email.lower(): u for u in members if u.email}
+        self.member_by_email = {u.email: u for u in members if u.email}  # stored normalised
         self.member_by_username = {u.username: u for u in members}
         organisations = list(Organisation.objects.filter(partnership=partnership))
         self.organisation_by_name = {o.name.lower(): o for o in organisations}
@@ -437,7 +469,11 @@ class _Checker:
                 cleaned["title"] = cells["title"]
         for key in ("description", "resources", "success_measure"):
             if key in cells:
-                cleaned[key] = cells[key]
+                limit = Action._meta.get_field(key).max_length
+                if len(cells[key]) > limit:
+                    plan.error(key, too_long_message(HEADINGS[key], limit))
+                else:
+                    cleaned[key] = cells[key]
 
         if "owner" in cells:
             if not cells["owner"]:
@@ -602,8 +638,13 @@ class _Checker:
         return None
 
     def _member(self, email: str) -> User | None:
-        # By email, case aside; a member with no email address is known by their username.
-        return self.member_by_email.get(email.lower()) or self.member_by_username.get(email)
+        # By email, normalised and compared exactly; a member with no email address is known by their
+        # username.
+        try:
+            by_email = self.member_by_email.get(normalise_email(email))
+        except ValidationError:
+            by_email = None
+        return by_email or self.member_by_username.get(email)
 
 
 def _key(title: str) -> str:

@@ -8,7 +8,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
-from core.models import TimeStampedModel
+from core.limits import TEXT_MAX_LENGTH
+from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
 from priorities.models import StrategicAmbition
 
@@ -138,7 +139,7 @@ class Action(TimeStampedModel):
     ambition = models.ForeignKey(StrategicAmbition, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(help_text="Position under the ambition: 1, 2, 3 …")
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     owner = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -161,8 +162,10 @@ class Action(TimeStampedModel):
     due_on = models.DateField("due date")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField("date completed", null=True, blank=True)
-    resources = models.TextField("resources or funding", blank=True)
-    success_measure = models.TextField(blank=True, help_text="How the partnership will know it worked.")
+    resources = BoundedTextField("resources or funding", max_length=TEXT_MAX_LENGTH, blank=True)
+    success_measure = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH, blank=True, help_text="How the partnership will know it worked."
+    )
     carried_over_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -253,18 +256,23 @@ class ProgressUpdate(TimeStampedModel):
     percent_complete = models.PositiveSmallIntegerField(
         "per cent complete", default=0, validators=[MaxValueValidator(100)]
     )
-    narrative = models.TextField("progress", blank=True, help_text="What has been done this period.")
-    issues_and_risks = models.TextField("issues and risks", blank=True)
-    mitigation = models.TextField(
+    narrative = BoundedTextField(
+        "progress", max_length=TEXT_MAX_LENGTH, blank=True, help_text="What has been done this period."
+    )
+    issues_and_risks = BoundedTextField("issues and risks", max_length=TEXT_MAX_LENGTH, blank=True)
+    mitigation = BoundedTextField(
         "mitigation or corrective action",
+        max_length=TEXT_MAX_LENGTH,
         blank=True,
         help_text="Required when the rating is red or amber.",
     )
-    board_ask = models.TextField(
-        blank=True, help_text="What the board is asked to decide or provide, if anything."
+    board_ask = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="What the board is asked to decide or provide, if anything.",
     )
     is_exceptional_performance = models.BooleanField("exceptional performance", default=False)
-    exceptional_performance_reason = models.TextField(blank=True)
+    exceptional_performance_reason = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="progress_updates")
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft.")
     version = models.PositiveIntegerField(
@@ -365,7 +373,7 @@ class PlanImport(models.Model):
     done_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)
+    failure = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -18,6 +18,8 @@ from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequi
 
 from accounts.models import Membership, StatusRating, User
 from accounts.views import PartnershipMixin
+from core.downloads import limited_download
+from core.limits import whole_number
 from core.ratings import direction_of_travel
 from delivery.filters import ActionFilter
 from delivery.forms import (
@@ -341,9 +343,10 @@ class ActionDelegatesView(ActionMixin, ObjectPermissionRequiredMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
-            if not request.POST["remove"].isdecimal():
+            pk = whole_number(request.POST["remove"])
+            if pk is None:
                 raise Http404("No such delegate")
-            delegate = get_object_or_404(self.action.delegates.all(), pk=request.POST["remove"])
+            delegate = get_object_or_404(self.action.delegates.all(), pk=pk)
             action_delegate_remove(action=self.action, delegate=delegate)
             messages.success(request, f"{delegate} can no longer update this action.")
             return redirect(request.path)
@@ -968,7 +971,7 @@ class PlanExportView(PlanImportMixin, View):
         if strategy is None:
             raise Http404("No strategy to export")
         filename = f"delivery-plan-{slugify(strategy.title)}-{timezone.localdate():%Y-%m-%d}"
-        return xlsx_download(plan_export_xlsx(strategy=strategy), filename)
+        return limited_download(request, lambda: xlsx_download(plan_export_xlsx(strategy=strategy), filename))
 
 
 class PlanImportView(PlanImportMixin, FormView):

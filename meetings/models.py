@@ -6,7 +6,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Partnership, User
-from core.models import TimeStampedModel
+from core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.models import BoundedTextField, TimeStampedModel
 from delivery.models import Action
 
 
@@ -37,8 +38,10 @@ class AgendaItem(TimeStampedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
-    minutes = models.TextField(blank=True)
-    resolution = models.TextField(blank=True, help_text='For example, "RESOLVED that …".')
+    minutes = BoundedTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    resolution = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH, blank=True, help_text='For example, "RESOLVED that …".'
+    )
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -59,7 +62,9 @@ class BoardAction(TimeStampedModel):
         DROPPED = "dropped", "No longer needed"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="board_actions")
-    description = models.TextField("what", help_text="What the board asked to be done.")
+    description = BoundedTextField(
+        "what", max_length=TEXT_MAX_LENGTH, help_text="What the board asked to be done."
+    )
     owner = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="board_actions"
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from core.forms import GovukDateField
+from core.limits import TEXT_MAX_LENGTH, too_long_message
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
 
@@ -25,7 +26,7 @@ def form_helper(*fields) -> FormHelper:
 class SeenMixin(forms.Form):
     """Carries the version of the record the form was opened on, so a later save by someone else is caught."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     @property
     def record_data(self) -> dict:
@@ -259,8 +260,14 @@ class SignOffForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "Who agreed or declined must be 200 characters or fewer"},
     )
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=SignOff._meta.get_field("notes").max_length,
+        error_messages={"max_length": too_long_message("Notes", SignOff._meta.get_field("notes").max_length)},
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,6 +315,8 @@ class StrategyTransitionForm(forms.Form):
         "authority has agreed it.",
         required=False,
         widget=forms.Textarea,
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"max_length": too_long_message("The reason", TEXT_MAX_LENGTH)},
     )
 
     def __init__(self, *args, choices: list[Choice], **kwargs):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
-from core.models import TimeStampedModel
+from core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.models import BoundedTextField, TimeStampedModel
 
 
 class StrategyQuerySet(models.QuerySet):
@@ -30,15 +31,19 @@ class Strategy(TimeStampedModel):
     starts_on = models.DateField("start date")
     ends_on = models.DateField("end date")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    summary = models.TextField(blank=True)
-    strategic_assessment = models.TextField(
-        blank=True, help_text="The strategic assessment this strategy is built from."
+    summary = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    strategic_assessment = BoundedTextField(
+        max_length=LONG_TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="The strategic assessment this strategy is built from.",
     )
-    local_definitions = models.TextField(
+    local_definitions = BoundedTextField(
+        max_length=LONG_TEXT_MAX_LENGTH,
         blank=True,
         help_text="Definitions the partnership has agreed, such as its definition of serious violence.",
     )
-    adoption_override_reason = models.TextField(
+    adoption_override_reason = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH,
         blank=True,
         help_text="Why the strategy was adopted without every responsible authority's agreement.",
     )
@@ -98,7 +103,7 @@ class SignOff(TimeStampedModel):
     decided_by = models.CharField(
         max_length=200, blank=True, help_text="Who agreed or declined, and in what capacity."
     )
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -135,8 +140,11 @@ class Consultation(TimeStampedModel):
     closes_on = models.DateField()
     method = models.CharField(max_length=200, blank=True, help_text="For example, an online survey.")
     responses_received = models.PositiveIntegerField(null=True, blank=True)
-    findings = models.TextField(
-        "what people said", blank=True, help_text="A summary of the findings: you said, we did."
+    findings = BoundedTextField(
+        "what people said",
+        max_length=TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="A summary of the findings: you said, we did.",
     )
     history = HistoricalRecords()
 
@@ -160,7 +168,7 @@ class Priority(TimeStampedModel):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
     order = models.PositiveSmallIntegerField(help_text="Position in the strategy: 1, 2, 3 …")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     lead = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -210,7 +218,9 @@ class StrategicAmbition(TimeStampedModel):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="ambitions")
     order = models.PositiveSmallIntegerField(help_text="Position under the priority: 1, 2, 3 …")
     title = models.CharField(max_length=300)
-    strategic_plan = models.TextField(blank=True, help_text="How the ambition will be achieved.")
+    strategic_plan = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH, blank=True, help_text="How the ambition will be achieved."
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.models import Organisation
 from accounts.views import PartnershipMixin
+from core.limits import whole_number
 from priorities.forms import (
     AmbitionForm,
     ConsultationForm,
@@ -563,13 +564,13 @@ class SignOffEditView(StrategyMixin, AdministratorMixin, FormView):
 
     @cached_property
     def organisation(self) -> Organisation:
-        wanted = self.request.GET.get("organisation", "")
-        if not wanted.isdecimal():
+        wanted = whole_number(self.request.GET.get("organisation", ""))
+        if wanted is None:
             raise Http404("Choose a responsible authority")
         rows = {row.organisation.pk: row for row in sign_off_rows(self.strategy)}
-        if int(wanted) not in rows:
+        if wanted not in rows:
             raise Http404("No such responsible authority")
-        return rows[int(wanted)].organisation
+        return rows[wanted].organisation
 
     @cached_property
     def sign_off(self) -> SignOff | None:

@@ -14,6 +14,7 @@ the demo looks current whenever it is loaded.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,9 +22,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, Partnership, User
 from accounts.services import partnership_create, status_ratings_install_defaults
+from accounts.two_factor import AUTHENTICATOR_NAME
 from core.ratings import Rating
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from meetings.models import AgendaItem, BoardAction, Meeting
@@ -31,6 +35,10 @@ from priorities.models import Consultation, Priority, SignOff, StrategicAmbition
 
 # Published in DESIGN.md and printed by the command: never use these accounts outside a demo.
 DEMO_PASSWORD = "sbp-demo-2024"  # noqa: S105 - the demo accounts' documented password
+# The demo administrators' authenticator app (two-factor sign-in), published like the password: add it
+# to an app by hand (base32) to sign in as them. Administrators must use two-factor sign-in.
+DEMO_TOTP_SECRET = "SBPDEMOSAFERBROMLEYPARTNERSHIP24"  # noqa: S105 - documented demo secret
+DEMO_TWO_FACTOR_ACCOUNTS = ("demo-admin", "demo-other")
 
 SBP_SLUG = "safer-bromley"
 NORTHFIELD_SLUG = "northfield"
@@ -111,7 +119,7 @@ class PersonSpec:
 
     @property
     def email(self) -> str:
-        return f"{self.first_name}.{self.last_name}@example.org".lower()
+        return normalise_email(f"{self.first_name}.{self.last_name}@example.org")
 
 
 DEMO_ACCOUNTS = ("demo-admin", "demo-officer", "demo-board", "demo-other")
@@ -1286,6 +1294,16 @@ def person_build(*, spec: PersonSpec) -> User:
     return user
 
 
+def authenticator_build(*, user: User) -> None:
+    """Give a demo administrator a confirmed authenticator app with the published demo secret."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    device = TOTPDevice.objects.filter(user=user).order_by("pk").first() or TOTPDevice(user=user)
+    if device.pk is None or (device.key, device.confirmed, device.name) != (key, True, AUTHENTICATOR_NAME):
+        device.key, device.confirmed, device.name = key, True, AUTHENTICATOR_NAME
+        device.save()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+
+
 def people_build(
     *, partnerships: dict[str, Partnership], organisations: dict[str, dict[str, Organisation]]
 ) -> dict[str, User]:
@@ -1297,6 +1315,8 @@ def people_build(
     users = {}
     for spec in PEOPLE:
         user = person_build(spec=spec)
+        if spec.username in DEMO_TWO_FACTOR_ACCOUNTS:
+            authenticator_build(user=user)
         partnership = partnerships[spec.partnership]
         _upsert(
             Membership,

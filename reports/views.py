@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.views import PartnershipMixin
+from core.downloads import limited_download
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
@@ -47,14 +48,22 @@ def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
     ]
 
 
-def download(content: dict, extension: str, filename: str) -> HttpResponse:
+# Word and PDF take seconds to render: a person may have only a few under way (core.downloads).
+COSTLY_DOWNLOADS = {"docx", "pdf"}
+
+
+def download(request, content: dict, extension: str, filename: str) -> HttpResponse:
     """The report as a Word, PDF or CSV file."""
     if extension not in DOWNLOADS:
         raise Http404("No such format")
     content_type, render = DOWNLOADS[extension]
-    response = HttpResponse(render(content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    return response
+
+    def make_response() -> HttpResponse:
+        response = HttpResponse(render(content), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+        return response
+
+    return limited_download(request, make_response) if extension in COSTLY_DOWNLOADS else make_response()
 
 
 class PeriodChoiceMixin(PartnershipMixin):
@@ -133,7 +142,8 @@ class ExceptionReportView(PeriodChoiceMixin, TemplateView):
         if extension:
             if self.content is None:
                 raise Http404("No reporting period yet")
-            return download(self.content, extension, f"exception-report-{self.period.name}".replace("/", "-"))
+            filename = f"exception-report-{self.period.name}".replace("/", "-")
+            return download(request, self.content, extension, filename)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -215,7 +225,7 @@ class PublishedReportView(PartnershipMixin, DetailView):
         if extension:
             report = self.get_object()
             filename = f"exception-report-{report.period.name}-v{report.version}".replace("/", "-")
-            return download(report.content, extension, filename)
+            return download(request, report.content, extension, filename)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

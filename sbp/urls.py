@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import SignInForm
+from accounts.two_factor import TwoFactorAdminSite
 
+# The Django admin opens only to a session verified by two-factor sign-in (django-otp's documented way).
+admin.site.__class__ = TwoFactorAdminSite
 admin.site.site_header = "Partnership tracker administration"
 admin.site.site_title = "Partnership tracker administration"
 

@@ -1,7 +1,9 @@
 """Every page needs sign-in, except the few that must be public."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.urls import url_patterns
 
 PUBLIC = {
     "login",
@@ -10,31 +12,27 @@ PUBLIC = {
     "core:accessibility",
     "core:favicon",
     "accounts:invitation_accept",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
 }
 SAMPLE_ARGUMENTS = {
     "slug": "safer-bromley",
     "pk": 1,
     "extension": "pdf",
     "token": "unknown-token",
+    "uidb64": "MQ",
     "ambition_pk": 1,
     "import_pk": 1,
 }
 
 
-def named_urls(resolver=None, namespace="", parameters=()):
-    """Every named URL of the project (the Django admin apart) with sample arguments."""
-    for entry in (resolver or get_resolver()).url_patterns:
-        names = (*parameters, *entry.pattern.regex.groupindex)
-        if isinstance(entry, URLResolver):
-            if entry.app_name != "admin":
-                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                yield from named_urls(entry, inner, names)
-        elif isinstance(entry, URLPattern) and entry.name:
-            name = f"{namespace}{entry.name}"
-            yield name, reverse(name, kwargs={key: SAMPLE_ARGUMENTS[key] for key in names} or None)
-
-
-URLS = dict(named_urls())
+# Every page's address, its parameters filled with the sample arguments.
+URLS = {
+    name: reverse(name, kwargs={key: SAMPLE_ARGUMENTS[key] for key in parameters} or None)
+    for name, parameters, _ in url_patterns()
+}
 
 
 def test_the_url_list_covers_the_project():

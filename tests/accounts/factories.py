@@ -4,10 +4,13 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from accounts.identity import normalise_email
 from accounts.models import Invitation, Membership, Organisation, Partnership, User
 
 
 class UserFactory(DjangoModelFactory):
+    """A person who can sign in; their email address is stored normalised, as every write path does."""
+
     class Meta:
         model = User
         django_get_or_create = ["username"]
@@ -17,6 +20,11 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("a-good-test-password")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        kwargs["email"] = normalise_email(kwargs.get("email"))
+        return kwargs
 
 
 class PartnershipFactory(DjangoModelFactory):
@@ -72,3 +80,8 @@ class InvitationFactory(DjangoModelFactory):
     )
     sent_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     expires_at = factory.LazyAttribute(lambda i: i.sent_at + datetime.timedelta(days=7))
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        kwargs["email"] = normalise_email(kwargs["email"])
+        return kwargs

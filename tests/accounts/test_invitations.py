@@ -1,8 +1,13 @@
-"""Administrators invite people by email; the link lets them set a password and join, once."""
+"""Administrators invite people by email; the link lets them join, once.
+
+Someone new sets a password; someone who already has an account signs in to it to accept, and the
+invitation never touches that account's password.
+"""
 
 import datetime
 import hashlib
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -11,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.forms import InvitationForm
 from accounts.models import Invitation, Membership, User
@@ -91,11 +97,11 @@ def test_sending_stores_only_a_hash_of_the_token_and_emails_a_link_valid_for_7_d
     assert len(token) >= 43
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
-    assert invitation.email == "Priya.Patel@example.org"
+    assert invitation.email == "priya.patel@example.org"  # normalised: accounts.identity
     expected_expiry = before + datetime.timedelta(days=7)
     assert abs(invitation.expires_at - expected_expiry) < datetime.timedelta(minutes=1)
     message = mail.outbox[-1]
-    assert message.to == ["Priya.Patel@example.org"]
+    assert message.to == ["priya.patel@example.org"]
     assert "Safer Bromley Partnership" in message.subject
     assert "Hello Priya," in message.body
     assert "Ada Admin has invited you" in message.body
@@ -112,7 +118,7 @@ def test_an_active_member_cannot_be_invited_again(partnership, administrator, fi
         send(partnership, administrator, fire_brigade)
 
     assert refused.value.message_dict["email"] == ["This person is already a member of this partnership."]
-    assert not Invitation.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not Invitation.objects.filter(email="priya.patel@example.org").exists()
     assert not mail.outbox
 
 
@@ -236,12 +242,12 @@ def test_invite_follow_the_link_set_a_password_and_join(client, partnership, adm
     assert "<title>Error:" in html
     assert "This password is too common." in html
     assert 'href="#id_new_password1">This password is too common.' in html  # beside the password itself
-    assert not User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
     assert Invitation.objects.get().accepted_at is None
 
     mismatch = invitee.post(path, form_data(new_password2="something-else-entirely"))
     assert "The passwords do not match." in mismatch.content.decode()
-    assert not User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
 
     joined = invitee.post(path, form_data())
 
@@ -278,23 +284,172 @@ def test_invite_follow_the_link_set_a_password_and_join(client, partnership, adm
     )
 
 
-def test_an_existing_person_is_reused_and_a_former_membership_reactivated(
-    client, partnership, administrator, fire_brigade
-):
-    existing = UserFactory(username="ppatel", email="Priya.Patel@example.org", is_active=False)
-    former = MembershipFactory(user=existing, partnership=partnership, is_active=False)
-    _, path = send(partnership, administrator, fire_brigade)
+def login_path(path: str) -> str:
+    return f"{reverse('login')}?{urlencode({'next': path})}"
 
-    assert "ppatel" in client.get(path).content.decode()
-    client.post(path, form_data())
+
+def sign_in(client, username: str):
+    response = client.post(reverse("login"), {"username": username, "password": "a-good-test-password"})
+    assert response.status_code == 302, response.content.decode()
+    return response
+
+
+def test_someone_with_an_account_signs_in_with_it_to_accept_and_keeps_their_password(
+    partnership, administrator, fire_brigade
+):
+    existing = UserFactory(username="ppatel", email="priya.patel@example.org")
+    password_hash = existing.password
+    _, path = send(partnership, administrator, fire_brigade)
+    invitee = Client()
+
+    page = invitee.get(path)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "You already have an account. Sign in to accept" in html
+    assert f'href="{escape(login_path(path))}"' in html
+    assert "new_password1" not in html and "ppatel" not in html
+    # Signed out, nothing accepts the invitation, whatever is posted.
+    assert "Sign in to accept" in invitee.post(path, form_data()).content.decode()
+    assert not Membership.objects.filter(user=existing, partnership=partnership).exists()
+
+    signed_in = invitee.post(
+        login_path(path), {"username": "ppatel", "password": "a-good-test-password", "next": path}
+    )
+    assert signed_in["Location"] == path
+    join = invitee.get(path).content.decode()
+    assert "Join Safer Bromley Partnership" in join
+    assert "Accept and join" in join
+    session_before = invitee.session.session_key
+
+    joined = invitee.post(path, {})
+
+    assert joined.status_code == 302
+    assert joined["Location"] == partnership.get_absolute_url()
+    assert invitee.session.session_key != session_before  # rotated: a change of privilege
+    assert "You have joined Safer Bromley Partnership." in invitee.get(joined["Location"]).content.decode()
+    existing.refresh_from_db()
+    assert existing.password == password_hash
+    membership = Membership.objects.get(user=existing, partnership=partnership)
+    assert (membership.role, membership.organisation, membership.is_active) == (
+        Membership.Role.BOARD_MEMBER,
+        fire_brigade,
+        True,
+    )
+    assert membership.history.first().history_change_reason == "Accepted the invitation from Ada Admin"
+    assert Invitation.objects.get().user == existing
+    assert User.objects.filter(email="priya.patel@example.org").count() == 1
+    assert "This link has expired or has already been used" in invitee.get(path).content.decode()
+
+
+def test_someone_signed_in_as_another_account_is_refused_and_nothing_changes(
+    partnership, administrator, fire_brigade
+):
+    existing = UserFactory(email="priya.patel@example.org")
+    password_hash = existing.password
+    intruder = MembershipFactory(user__username="someone-else").user
+    _, path = send(partnership, administrator, fire_brigade)
+    client = Client()
+    client.force_login(intruder)
+
+    for response in (client.get(path), client.post(path, {}), client.post(path, form_data())):
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert "This invitation is for a different account" in html
+        assert "Nothing has been changed." in html
+
+    assert not Membership.objects.filter(partnership=partnership).exclude(user=administrator).exists()
+    existing.refresh_from_db()
+    intruder.refresh_from_db()
+    assert existing.password == password_hash and intruder.check_password("a-good-test-password")
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_the_service_never_sets_an_existing_accounts_password_or_joins_anyone_else(
+    partnership, administrator, fire_brigade
+):
+    existing = UserFactory(email="priya.patel@example.org")
+    password_hash = existing.password
+    invitation, _ = send(partnership, administrator, fire_brigade)
+
+    with pytest.raises(ValidationError, match=r"You already have an account\. Sign in to accept"):
+        invitation_accept(invitation=invitation, password=STRONG)
+    with pytest.raises(ValidationError, match="for a different account"):
+        invitation_accept(invitation=invitation, user=administrator)
+    with pytest.raises(ValidationError, match="for a different account"):
+        invitation_accept(invitation=invitation)
 
     existing.refresh_from_db()
+    assert existing.password == password_hash
+    assert not Membership.objects.filter(user=existing).exists()
+    assert invitation_accept(invitation=invitation, user=existing) == existing
+    existing.refresh_from_db()
+    assert existing.password == password_hash
+    assert Membership.objects.filter(user=existing, partnership=partnership, is_active=True).exists()
+
+
+def test_a_switched_off_account_accepts_with_its_own_password_and_keeps_it(
+    partnership, administrator, fire_brigade
+):
+    existing = UserFactory(username="ppatel", email="priya.patel@example.org", is_active=False)
+    password_hash = existing.password
+    former = MembershipFactory(user=existing, partnership=partnership, is_active=False)
+    _, path = send(partnership, administrator, fire_brigade)
+    invitee = Client()
+    assert "switched off" in invitee.get(path).content.decode()
+
+    wrong = invitee.post(path, {"password": STRONG})
+    empty = invitee.post(path, {})
+
+    assert "Enter the password you sign in with" in wrong.content.decode()
+    assert "<title>Error:" in wrong.content.decode()
+    assert "Enter your password" in empty.content.decode()
+    existing.refresh_from_db()
     former.refresh_from_db()
-    assert existing.is_active and existing.check_password(STRONG)
-    assert User.objects.filter(email__iexact="priya.patel@example.org").count() == 1
+    assert not existing.is_active and not former.is_active
+
+    joined = invitee.post(path, {"password": "a-good-test-password"})
+
+    assert joined.status_code == 302
+    assert joined["Location"] == login_path(partnership.get_absolute_url())
+    assert "_auth_user_id" not in invitee.session  # they sign in as usual next
+    existing.refresh_from_db()
+    former.refresh_from_db()
+    assert existing.is_active and existing.password == password_hash
+    assert User.objects.filter(email="priya.patel@example.org").count() == 1
     assert former.is_active
     assert (former.role, former.organisation) == (Membership.Role.BOARD_MEMBER, fire_brigade)
     assert former.history.first().history_change_reason == "Accepted the invitation from Ada Admin"
+    sign_in(Client(), "ppatel")
+
+
+def test_wrong_passwords_for_a_switched_off_account_are_locked_out_like_sign_in(
+    partnership, administrator, fire_brigade
+):
+    existing = UserFactory(username="ppatel", email="priya.patel@example.org", is_active=False)
+    _, path = send(partnership, administrator, fire_brigade)
+    invitee = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        invitee.post(path, {"password": "not-the-password"})
+
+    refused = invitee.post(path, {"password": "a-good-test-password"})
+
+    assert "Enter the password you sign in with" not in refused.content.decode()
+    assert refused.status_code in (200, 403, 429)
+    existing.refresh_from_db()
+    assert not existing.is_active
+    assert not Membership.objects.filter(user=existing).exists()
+
+
+def test_an_address_used_as_someone_elses_username_cannot_make_a_second_account(
+    partnership, administrator, fire_brigade
+):
+    UserFactory(username="priya.patel@example.org", email="")
+    _, path = send(partnership, administrator, fire_brigade)
+
+    response = Client().post(path, form_data())
+
+    assert "An account already uses this email address as its username" in response.content.decode()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
 
 
 # Links that no longer work -------------------------------------------------------------------------
@@ -315,7 +470,7 @@ def test_an_expired_link_changes_nothing(partnership, administrator, fire_brigad
 
     assert_dead(path)
 
-    assert not User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
 
@@ -329,10 +484,10 @@ def test_a_revoked_link_changes_nothing(client, partnership, administrator, fire
         follow=True,
     )
 
-    assert "Invitation to Priya.Patel@example.org revoked." in response.content.decode()
+    assert "Invitation to priya.patel@example.org revoked." in response.content.decode()
     assert "Borough commander" not in response.content.decode()
     assert_dead(path)
-    assert not User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
 
 
 def test_resending_sends_a_new_link_and_kills_the_old_one(client, partnership, administrator, fire_brigade):
@@ -353,14 +508,14 @@ def test_resending_sends_a_new_link_and_kills_the_old_one(client, partnership, a
     assert invitation.expires_at > timezone.now() + datetime.timedelta(days=6)
     assert_dead(old_path)
     assert Client().post(new_path, form_data()).status_code == 302
-    assert User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert User.objects.filter(email="priya.patel@example.org").exists()
 
 
 def test_a_used_link_cannot_be_used_again(partnership, administrator, fire_brigade):
     _, path = send(partnership, administrator, fire_brigade)
     first = Client()
     assert first.post(path, form_data()).status_code == 302
-    user = User.objects.get(email__iexact="priya.patel@example.org")
+    user = User.objects.get(email="priya.patel@example.org")
 
     assert_dead(path)
 
@@ -389,7 +544,7 @@ def test_accepting_through_the_service_checks_the_invitation_again(partnership, 
     with pytest.raises(ValidationError, match="expired or has already been used"):
         invitation_accept(invitation=invitation, password=STRONG)
 
-    assert not User.objects.filter(email__iexact="priya.patel@example.org").exists()
+    assert not User.objects.filter(email="priya.patel@example.org").exists()
 
 
 def test_a_revoked_or_accepted_invitation_cannot_be_resent(client, partnership, administrator):

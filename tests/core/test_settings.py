@@ -52,10 +52,13 @@ def test_production_settings_pass_the_deployment_checks_without_extra_flags():
 
 
 def test_https_is_turned_off_only_when_asked():
-    show = "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE)"
+    show = (
+        "from django.conf import settings; "
+        "print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_NAME)"
+    )
 
-    assert run_manage("shell", "-v", "0", "-c", show, **PRODUCTION).stdout.split() == ["True", "True"]
-    assert run_manage("shell", "-v", "0", "-c", show, **PRODUCTION, SECURE_SSL="0").stdout.split() == [
-        "False",
-        "False",
-    ]
+    on = run_manage("shell", "-v", "0", "-c", show, **PRODUCTION).stdout.split()
+    off = run_manage("shell", "-v", "0", "-c", show, **PRODUCTION, SECURE_SSL="0").stdout.split()
+
+    assert on == ["True", "True", "__Host-sessionid"]
+    assert off == ["False", "False", "sessionid"]

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import tracemalloc
 import zipfile
 from types import SimpleNamespace
 
@@ -414,6 +415,55 @@ def zip_bomb() -> SimpleUploadedFile:
     return SimpleUploadedFile("plan.xlsx", output.getvalue())
 
 
+def shared_string_bomb(rows=1_000, length=10_000) -> SimpleUploadedFile:
+    """The finding's import bomb: the headings, then rows of 13 cells that all point at one long shared string.
+
+    Written as the workbook's XML (openpyxl itself writes inline strings), so the string is stored
+    once however many cells name it: about 30 KB of file whose cells hold rows x 13 x length
+    characters (130 million here).
+    """
+    letters = [openpyxl.utils.get_column_letter(n) for n in range(1, len(HEADINGS) + 1)]
+    strings = (
+        "".join(f"<si><t>{heading}</t></si>" for heading in HEADINGS) + f"<si><t>{'x' * length}</t></si>"
+    )
+    heading_row = "".join(f'<c r="{c}1" t="s"><v>{i}</v></c>' for i, c in enumerate(letters))
+    body = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{c}{r}" t="s"><v>{len(HEADINGS)}</v></c>' for c in letters)
+        + "</row>"
+        for r in range(2, rows + 2)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{package}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{ml}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ml}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ml}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{relationships}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+        '<sheet name="Delivery plan" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{relationships}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{relationships}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>",
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}">{strings}</sst>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>'
+        f'<row r="1">{heading_row}</row>{body}</sheetData></worksheet>',
+    }
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return SimpleUploadedFile("plan.xlsx", output.getvalue())
+
+
 def too_many_rows() -> SimpleUploadedFile:
     rows = [row(Reference=f"1.1.{n}") for n in range(1, 5002)]
     return SimpleUploadedFile("plan.csv", csv_bytes(rows, headings=HEADINGS[:10]))
@@ -447,6 +497,19 @@ def too_many_rows() -> SimpleUploadedFile:
         (
             lambda: SimpleUploadedFile("plan.csv", csv_bytes([row(Description="x" * 200_000)])),
             "cannot be read as CSV",
+        ),
+        (shared_string_bomb, "more than 2,000,000 characters of text (reached at row 17)"),
+        (
+            lambda: xlsx_file([row(), row(Reference="1.1.2", Description="x" * 10_001)]),
+            "Row 3, column E (Description): a cell must be 10,000 characters or fewer (it has 10,001)",
+        ),
+        (
+            lambda: csv_file([row(**{"Success measure": "y" * 20_000})]),
+            "Row 2, column M (Success measure): a cell must be 10,000 characters or fewer (it has 20,000)",
+        ),
+        (
+            lambda: xlsx_file([row(Reference=f"1.1.{n}", Description="z" * 9_000) for n in range(1, 240)]),
+            "more than 2,000,000 characters of text (reached at row 219)",
         ),
         (
             lambda: csv_file([row()], headings=[h for h in HEADINGS if h not in ("Owner email", "Due date")]),
@@ -484,6 +547,10 @@ def too_many_rows() -> SimpleUploadedFile:
         "a row far down",
         "zip bomb",
         "a giant cell",
+        "shared-string bomb",
+        "a cell too long in xlsx",
+        "a cell too long in csv",
+        "too much text in inline strings",
         "missing columns",
         "wrong headings",
         "empty",
@@ -776,3 +843,25 @@ def test_the_preview_page_makes_the_same_queries_for_1_row_and_for_50(client, pl
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_shared_string_bomb_is_refused_early_with_memory_bounded(client, plan):
+    """The finding: 28 KB unpacking to 130 million characters. It is refused at row 17, having read
+    about 2 MB of text, so the request's peak memory stays small (bench/import_bomb.py measures it)."""
+    bomb = shared_string_bomb()
+    assert bomb.size < 30_000
+    client.force_login(plan.admin)
+
+    tracemalloc.start()
+    try:
+        response = client.post(import_url(plan), {"strategy": plan.strategy.pk, "file": bomb})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert response.status_code == 200
+    assert "more than 2,000,000 characters of text" in response.content.decode()
+    assert len(response.content) < 200_000
+    assert peak < 50 * 1024 * 1024, f"peak {peak:,} bytes"
+    assert not PlanImport.objects.exists()
+    assert not Action.objects.exists()

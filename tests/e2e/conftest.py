@@ -13,6 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from accounts.models import User
+from accounts.two_factor import two_factor_required
+from tests.accounts.two_factor_support import authenticator, code_for
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are ordinary synchronous calls, so Django may allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -84,15 +88,28 @@ def demo(transactional_db):
 
 @pytest.fixture
 def sign_in(page, visit):
-    """Sign in through the real form as one of the demo accounts."""
+    """Sign in through the real form as one of the demo accounts.
+
+    Someone who must use two-factor sign-in, or has an authenticator app, then enters the code their
+    app would show (demo-admin's comes from the published demo secret): an administrator made by a
+    factory is given an authenticator first, as if they had set one up.
+    """
 
     def as_user(username, password=DEMO_PASSWORD):
+        user = User.objects.filter(username=username).first()
+        if user is not None and two_factor_required(user):
+            authenticator(user)
         visit("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
         assert_accessible(page)
+        if "/accounts/two-factor/" in page.url:
+            page.get_by_label("Code from your authenticator app").fill(code_for(authenticator(user)))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            assert_accessible(page)
         return page
 
     return as_user

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.demo import DEMO_PASSWORD, demo_load
+from reports.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TWO_FACTOR_ACCOUNTS, demo_load
 
 
 def _date(value: str) -> date:
@@ -56,6 +56,10 @@ class Command(BaseCommand):
         width = max(len(username) for username, _ in summary.sign_ins)
         for username, what in summary.sign_ins:
             self.stdout.write(f"  {username:<{width}}  {what}")
+        self.stdout.write(
+            f"{' and '.join(DEMO_TWO_FACTOR_ACCOUNTS)} also enter a code from an authenticator app: add the "
+            f"key {DEMO_TOTP_SECRET} (time-based) to the app by hand."
+        )
         self.stdout.write("\nThe demo partnerships now hold:")
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
