@@ -33,7 +33,7 @@ from accounts.forms import (
     PasswordConfirmForm,
     add_service_errors,
 )
-from accounts.models import Membership, Organisation, StatusRating
+from accounts.models import Invitation, Membership, Organisation, StatusRating
 from accounts.services import (
     INVITATION_VALID_FOR,
     InvitationNotSent,
@@ -104,12 +104,20 @@ class HomeView(TemplateView):
 
 
 class PartnershipAdministrationMixin(PartnershipMixin, PermissionRequiredMixin):
-    """A page for the partnership's administrators: other members get 403, anyone else 404."""
+    """A page for the partnership's administrators: other members get 403, anyone else 404.
+
+    The objects named in the URL (`url_objects`, the names of the view's properties that fetch them
+    through the partnership) are fetched before the role is checked, so another partnership's object
+    answers 404 whoever asks.
+    """
 
     permission_required = "accounts.administer_partnership"
     nav_section = "manage"
+    url_objects: tuple[str, ...] = ()
 
     def get_permission_object(self):
+        for name in self.url_objects:
+            getattr(self, name)
         return self.partnership
 
 
@@ -168,13 +176,17 @@ class OrganisationUpdateView(OrganisationFormMixin, UpdateView):
     """Change a partner agency's name, short name or responsible-authority status."""
 
     success_message = "{organisation} saved."
+    url_objects = ("organisation",)
 
-    def get_object(self, queryset=None):
-        organisation = get_object_or_404(
+    @cached_property
+    def organisation(self) -> Organisation:
+        return get_object_or_404(
             Organisation.objects.filter(partnership=self.partnership), pk=self.kwargs["pk"]
         )
-        self.saved_name = organisation.name  # the form changes the object's name before it is saved
-        return organisation
+
+    def get_object(self, queryset=None):
+        self.saved_name = self.organisation.name  # the form changes the object's name before it is saved
+        return self.organisation
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(saved_name=self.saved_name, **kwargs)
@@ -228,11 +240,15 @@ class InvitationChangeView(PartnershipAdministrationMixin, View):
     """Resend or revoke an invitation not yet accepted (POST only), then go back to the list of people."""
 
     http_method_names = ["post"]
+    url_objects = ("invitation",)
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        return get_object_or_404(pending_invitations(partnership=self.partnership), pk=self.kwargs["pk"])
 
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(pending_invitations(partnership=self.partnership), pk=kwargs["pk"])
         try:
-            message = self.change(invitation)
+            message = self.change(self.invitation)
         except (ValidationError, InvitationNotSent) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -257,6 +273,8 @@ class InvitationRevokeView(InvitationChangeView):
 
 class PersonMixin(PartnershipAdministrationMixin):
     """Fetch the membership in the URL through the partnership: another partnership's answers 404."""
+
+    url_objects = ("person",)
 
     @cached_property
     def person(self) -> Membership:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequiredMixin
 
 from accounts.models import Membership, StatusRating, User
-from accounts.views import PartnershipMixin
+from accounts.views import PartnershipAdministrationMixin, PartnershipMixin
 from core.downloads import limited_download
 from core.limits import whole_number
 from core.ratings import direction_of_travel
@@ -378,23 +378,14 @@ def form_errors_add(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class AdministratorRequiredMixin:
-    """Let only the partnership's administrators on: everyone else gets 403. Comes after PartnershipMixin.
+class AdministratorRequiredMixin(PartnershipAdministrationMixin):
+    """A delivery page for the partnership's administrators, on the one administrators' base.
 
-    The objects in the URL are fetched first, through the partnership, so that another
-    partnership's object answers 404 whoever asks.
+    It comes first among a view's bases, so that the permission is checked on the partnership even
+    where a mixin such as ActionMixin offers its object for the officers' object permissions.
     """
 
     permission_required = "delivery.manage_actions"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.fetch_objects()
-        if not request.user.has_perm(self.permission_required, self.partnership):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def fetch_objects(self) -> None:
-        """Fetch the objects named in the URL, raising 404 for any not of the partnership."""
 
 
 def _count(queryset) -> Subquery:
@@ -432,7 +423,7 @@ class ReportingPeriodListView(PartnershipMixin, TemplateView):
         )
 
 
-class ReportingPeriodYearCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+class ReportingPeriodYearCreateView(AdministratorRequiredMixin, FormView):
     """Add a financial year's four quarters as upcoming reporting periods, in one step."""
 
     permission_required = "delivery.manage_reporting_periods"
@@ -474,8 +465,7 @@ class ReportingPeriodMixin(PartnershipMixin):
             ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["pk"]
         )
 
-    def fetch_objects(self) -> None:
-        self.period  # noqa: B018 - fetched for its 404
+    url_objects = ("period",)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(period=self.period, **kwargs)
@@ -653,7 +643,7 @@ def _names(people) -> str:
     return ", ".join(str(person) for person in people)
 
 
-class ActionCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+class ActionCreateView(AdministratorRequiredMixin, FormView):
     """Add an action at the end of the strategic ambition in the URL."""
 
     template_name = "delivery/action_form.html"
@@ -668,8 +658,7 @@ class ActionCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
             pk=self.kwargs["ambition_pk"],
         )
 
-    def fetch_objects(self) -> None:
-        self.ambition  # noqa: B018 - fetched for its 404
+    url_objects = ("ambition",)
 
     def get_form(self, form_class=None):
         return ActionForm(**self.get_form_kwargs(), partnership=self.partnership, button="Add action")
@@ -690,14 +679,13 @@ class ActionCreateView(PartnershipMixin, AdministratorRequiredMixin, FormView):
         return super().get_context_data(ambition=self.ambition, **kwargs)
 
 
-class ActionEditView(ActionMixin, AdministratorRequiredMixin, FormView):
+class ActionEditView(AdministratorRequiredMixin, ActionMixin, FormView):
     """Change an action's details, and its place among its strategic ambition's actions."""
 
     template_name = "delivery/action_form.html"
     nav_section = "manage"
 
-    def fetch_objects(self) -> None:
-        self.action  # noqa: B018 - fetched for its 404
+    url_objects = ("action",)
 
     def get_form(self, form_class=None):
         return ActionForm(
@@ -746,13 +734,12 @@ class ActionEditView(ActionMixin, AdministratorRequiredMixin, FormView):
         return super().get_context_data(siblings=siblings, **kwargs)
 
 
-class ActionMoveView(ActionMixin, AdministratorRequiredMixin, View):
+class ActionMoveView(AdministratorRequiredMixin, ActionMixin, View):
     """Move an action up or down among its strategic ambition's actions."""
 
     http_method_names = ["post"]
 
-    def fetch_objects(self) -> None:
-        self.action  # noqa: B018 - fetched for its 404
+    url_objects = ("action",)
 
     def post(self, request, *args, **kwargs):
         direction = request.POST.get("direction", "")
@@ -773,15 +760,14 @@ class ActionMoveView(ActionMixin, AdministratorRequiredMixin, View):
         return redirect(next_url)
 
 
-class ActionMilestonesView(ActionMixin, AdministratorRequiredMixin, FormView):
+class ActionMilestonesView(AdministratorRequiredMixin, ActionMixin, FormView):
     """An action's milestones, to add, change and remove."""
 
     form_class = MilestoneForm
     template_name = "delivery/action_form_milestones.html"
     nav_section = "manage"
 
-    def fetch_objects(self) -> None:
-        self.action  # noqa: B018 - fetched for its 404
+    url_objects = ("action",)
 
     def get_form_kwargs(self):
         return {
@@ -813,8 +799,7 @@ class MilestoneMixin(PartnershipMixin):
             pk=self.kwargs["pk"],
         )
 
-    def fetch_objects(self) -> None:
-        self.milestone  # noqa: B018 - fetched for its 404
+    url_objects = ("milestone",)
 
     def milestones_url(self) -> str:
         return reverse(
@@ -858,7 +843,7 @@ class MilestoneRemoveView(MilestoneMixin, AdministratorRequiredMixin, View):
         return redirect(url)
 
 
-class StrategyStartNextView(PartnershipMixin, AdministratorRequiredMixin, FormView):
+class StrategyStartNextView(AdministratorRequiredMixin, FormView):
     """Start the strategy that follows this one: what will be copied, and the new title and dates."""
 
     permission_required = "delivery.start_next_strategy"
@@ -869,8 +854,7 @@ class StrategyStartNextView(PartnershipMixin, AdministratorRequiredMixin, FormVi
     def strategy(self) -> Strategy:
         return get_object_or_404(Strategy.objects.for_partnership(self.partnership), pk=self.kwargs["pk"])
 
-    def fetch_objects(self) -> None:
-        self.strategy  # noqa: B018 - fetched for its 404
+    url_objects = ("strategy",)
 
     def get_form(self, form_class=None):
         return StrategyStartNextForm(**self.get_form_kwargs(), partnership=self.partnership)
@@ -928,7 +912,7 @@ def _count_of(count: int, noun: str) -> str:
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PlanImportMixin(PartnershipMixin, AdministratorRequiredMixin):
+class PlanImportMixin(AdministratorRequiredMixin):
     """The delivery-plan spreadsheet pages: administrators only, for the strategy chosen in ?strategy=."""
 
     permission_required = "delivery.import_plan"
@@ -1015,8 +999,11 @@ class PlanImportPreviewView(PlanImportMixin, TemplateView):
 
     template_name = "delivery/plan_import_preview.html"
 
-    def fetch_objects(self) -> None:
-        self.plan_import = get_object_or_404(
+    url_objects = ("plan_import",)
+
+    @cached_property
+    def plan_import(self) -> PlanImport:
+        return get_object_or_404(
             PlanImport.objects.filter(partnership=self.partnership).select_related("uploaded_by"),
             pk=self.kwargs["import_pk"],
         )

@@ -56,6 +56,7 @@ class PersonHandOverView(PartnershipAdministrationMixin, FormView):
 
     form_class = HandOverForm
     template_name = "meetings/person_hand_over.html"
+    url_objects = ("person",)
 
     @cached_property
     def person(self) -> Membership:

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
-from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.models import Organisation
-from accounts.views import PartnershipMixin
+from accounts.views import PartnershipAdministrationMixin, PartnershipMixin
 from core.limits import whole_number
 from priorities.forms import (
     AmbitionForm,
@@ -117,18 +116,15 @@ class StrategyDetailView(PartnershipMixin, DetailView):
         )
 
 
-# Administrators' pages: every one checks the permission on the partnership in the URL, then fetches
-# the object through that partnership, so another partnership's object answers 404.
+# Administrators' pages: every one fetches the objects in the URL through the partnership in the URL,
+# then checks the permission on that partnership, so another partnership's object answers 404.
 
 
-class AdministratorMixin(PartnershipMixin, PermissionRequiredMixin):
-    """A page for the partnership's administrators; other members get 403."""
+class AdministratorMixin(PartnershipAdministrationMixin):
+    """A strategy page for the partnership's administrators, on the one administrators' base."""
 
     permission_required = "priorities.change_strategy"
     nav_section = "strategy"
-
-    def get_permission_object(self):
-        return self.partnership
 
 
 class FormPageMixin:
@@ -231,6 +227,8 @@ class StrategyCreateView(AdministratorMixin, FormPageMixin, FormView):
 class StrategyMixin:
     """The strategy in the URL, fetched through the partnership."""
 
+    url_objects = ("strategy",)
+
     @cached_property
     def strategy(self) -> Strategy:
         return get_object_or_404(
@@ -313,6 +311,8 @@ class StrategyTransitionView(StrategyMixin, AdministratorMixin, FormView):
 
 class PriorityMixin:
     """The priority in the URL, fetched through the partnership."""
+
+    url_objects = ("priority",)
 
     @cached_property
     def priority(self) -> Priority:
@@ -428,6 +428,8 @@ class PriorityMoveView(PriorityMixin, MoveView):
 class AmbitionMixin:
     """The strategic ambition in the URL, fetched through the partnership."""
 
+    url_objects = ("ambition",)
+
     @cached_property
     def ambition(self) -> StrategicAmbition:
         return get_object_or_404(
@@ -528,6 +530,7 @@ class ConsultationEditView(RecordEditView):
     form_class = ConsultationForm
     page_title = "Change a consultation"
     success_message = "Consultation saved."
+    url_objects = ("consultation",)
 
     @cached_property
     def consultation(self) -> Consultation:

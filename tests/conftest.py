@@ -47,3 +47,37 @@ def _force_login_verifies_two_factor(request, monkeypatch):
 @pytest.fixture
 def password_step_only():
     """`client.force_login(user)` signs in with the password step alone: no code entered, no device made."""
+
+
+@pytest.fixture
+def assert_same_queries():
+    """Check that a page (or any read) makes as many queries for `many` rows as for `few`.
+
+    `assert_same_queries(make_rows, fetch, *, few=1, many=50, at_most=None)` calls `make_rows(few)`, then
+    `fetch(made)` with what it returned, capturing the queries; then `make_rows(many)` and `fetch` again.
+    `make_rows(count)` either builds a fresh world of `count` rows or adds to one world until it holds
+    `count`. The two counts must be equal, and no more than `at_most` when given; a failure prints both
+    lists of SQL. Returns what the two fetches returned (usually the responses), for further checks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def listed(queries):
+        return "\n".join(f"{n:3}. {query['sql']}" for n, query in enumerate(queries.captured_queries, 1))
+
+    def check(make_rows, fetch, *, few=1, many=50, at_most=None):
+        results, captured = [], []
+        for count in (few, many):
+            made = make_rows(count)
+            with CaptureQueriesContext(connection) as queries:
+                results.append(fetch(made))
+            captured.append(queries)
+        small, large = captured
+        assert len(small) == len(large), (
+            f"{len(small)} queries for {few} rows but {len(large)} for {many}.\n"
+            f"For {few}:\n{listed(small)}\nFor {many}:\n{listed(large)}"
+        )
+        if at_most is not None:
+            assert len(small) <= at_most, f"{len(small)} queries, more than {at_most}:\n{listed(small)}"
+        return tuple(results)
+
+    return check

@@ -6,7 +6,6 @@ partnership's administrator, each inside a savepoint that is rolled back, so one
 prepares the next.
 """
 
-import hashlib
 import os
 import re
 from datetime import timedelta
@@ -32,12 +31,10 @@ from accounts.models import Invitation, Membership, Organisation, Partnership, U
 from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 from tests.urls import url_patterns
+from tests.world import fingerprint
 
 SLUG = "safer-bromley"
 EXAMPLES = int(os.environ.get("FORM_EXAMPLES", "200"))  # fewer only while working on a form
-# Tables a refused form may still write: sessions, the sign-in log, and the count of wrong codes that
-# django-otp keeps on a device to throttle guessing.
-NOT_COMPARED = ("django_session", "axes_", "otp_")
 WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"(?!django_session|axes_|otp_)', re.IGNORECASE)
 # Pages with a form that is not for a signed-in administrator of the partnership.
 NOT_DRIVEN = {
@@ -243,20 +240,6 @@ def field_values(field: dict):
 def submissions(fields: dict[str, dict]):
     """Form data with some fields left out, the others answered."""
     return st.fixed_dictionaries({}, optional={name: field_values(field) for name, field in fields.items()})
-
-
-def fingerprint() -> str:
-    """A digest of every row of every table a form may write to."""
-    digest = hashlib.sha256()
-    with connection.cursor() as cursor:
-        for table in sorted(connection.introspection.table_names()):
-            if table.startswith(NOT_COMPARED):
-                continue
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema itself
-            digest.update(table.encode())
-            for row in sorted(map(repr, cursor.fetchall())):
-                digest.update(row.encode())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

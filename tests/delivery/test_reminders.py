@@ -12,8 +12,6 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -436,17 +434,21 @@ def test_the_command_refuses_bad_options(arguments):
         command(*arguments)
 
 
-def test_sending_makes_the_same_queries_for_1_and_20_due_actions():
-    def count_queries(actions):
+def test_sending_makes_the_same_queries_for_1_and_20_due_actions(assert_same_queries):
+    def make_rows(count):
         partnership = PartnershipFactory()
         period = period_of(partnership)
-        officer = officer_of(partnership)
-        owned = actions_of(officer, partnership, count=actions)
+        owned = actions_of(officer_of(partnership), partnership, count=count)
         draft(owned[0], period)
-        with CaptureQueriesContext(connection) as queries:
-            [reminder] = send([period])
-        assert reminder.actions.count() == actions
-        assert f"{owned[-1].reference} {owned[-1].title}" in mail.outbox[-1].body
-        return len(queries)
+        return period, owned
 
-    assert count_queries(1) == count_queries(20)
+    def fetch(made):
+        period, owned = made
+        [reminder] = send([period])
+        return reminder, owned, mail.outbox[-1].body
+
+    results = assert_same_queries(make_rows, fetch, many=20)
+
+    assert [reminder.actions.count() for reminder, _, _ in results] == [1, 20]
+    for _, owned, body in results:
+        assert f"{owned[-1].reference} {owned[-1].title}" in body

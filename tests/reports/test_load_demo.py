@@ -209,10 +209,14 @@ def test_progress_updates_show_every_rating_and_what_the_exception_report_needs(
     assert actions.exclude(progress_updates__period=the_open).count() >= 3
     assert actions.filter(due_on__lt=TODAY).exclude(status=Action.Status.COMPLETED).exists()
     assert actions.filter(milestones__due_on__lt=TODAY, milestones__completed_on=None).exists()
-    for update in updates.exclude(submitted_at=None).select_related("period"):
+    submitted = updates.exclude(submitted_at=None).select_related("period")
+    completed = actions.filter(status=Action.Status.COMPLETED)
+    assert submitted.exists()
+    assert completed.exists()
+    for update in submitted:
         submitted_on = update.submitted_at.date()
         assert update.period.ends_on < submitted_on <= update.period.update_deadline
-    for action in actions.filter(status=Action.Status.COMPLETED):
+    for action in completed:
         assert action.completed_on is not None
         assert action.progress_updates.latest("period__starts_on").rating == Rating.BLUE
     assert all(update.author_id == update.action.owner_id for update in updates.select_related("action"))

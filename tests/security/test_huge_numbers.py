@@ -12,7 +12,6 @@ The database is compared before and after: a refusal changes nothing.
 """
 
 import contextlib
-import datetime
 
 import pytest
 from django import forms
@@ -21,26 +20,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
-from accounts.models import Membership
 from core.limits import whole_number
-from core.ratings import Rating
-from delivery.models import ReportingPeriod
-from tests.accounts.factories import MembershipFactory, OrganisationFactory
-from tests.delivery.factories import (
-    ActionFactory,
-    MilestoneFactory,
-    ProgressUpdateFactory,
-    ReportingPeriodFactory,
-)
-from tests.meetings.factories import AgendaItemFactory, BoardActionFactory, MeetingFactory
-from tests.priorities.factories import (
-    ConsultationFactory,
-    PriorityFactory,
-    SignOffFactory,
-    StrategicAmbitionFactory,
-    StrategyFactory,
-)
 from tests.urls import url_patterns
+from tests.world import one_of_everything, sample_kwargs
 
 HUGE = "9" * 5000
 BAD_NUMBERS = [HUGE, "-1", str(2**63)]
@@ -60,75 +42,7 @@ SKIPPED = {"logout"}  # signing out changes the session, not the data; it takes 
 @pytest.fixture
 def world(db):
     """One of everything in one partnership, and its administrator signed in."""
-    strategy = StrategyFactory(title="Community Safety Strategy 2024-27")
-    partnership = strategy.partnership
-    admin = MembershipFactory(partnership=partnership, role=Membership.Role.ADMINISTRATOR)
-    authority = OrganisationFactory(partnership=partnership, is_responsible_authority=True)
-    officer = MembershipFactory(partnership=partnership, organisation=authority).user
-    priority = PriorityFactory(strategy=strategy, order=1, lead=officer, lead_organisation=authority)
-    ambition = StrategicAmbitionFactory(priority=priority, order=1)
-    period = ReportingPeriodFactory(
-        partnership=partnership,
-        starts_on=datetime.date(2026, 4, 1),
-        ends_on=datetime.date(2026, 6, 30),
-        update_deadline=datetime.date(2026, 7, 31),
-        state=ReportingPeriod.State.OPEN,
-    )
-    action = ActionFactory(ambition=ambition, order=1, owner=officer)
-    action.delegates.add(admin.user)
-    milestone = MilestoneFactory(action=action)
-    ProgressUpdateFactory(action=action, period=period, author=officer, rating=Rating.GREEN)
-    meeting = MeetingFactory(partnership=partnership)
-    AgendaItemFactory(meeting=meeting)
-    BoardActionFactory(meeting=meeting)
-    consultation = ConsultationFactory(strategy=strategy)
-    SignOffFactory(strategy=strategy, organisation=authority)
-    pks = {
-        "delivery:action": action.pk,
-        "delivery:progress_update": action.pk,
-        "delivery:period": period.pk,
-        "delivery:milestone": milestone.pk,
-        "delivery:strategy": strategy.pk,
-        "priorities:strategy": strategy.pk,
-        "priorities:sign_off": strategy.pk,
-        "priorities:priority_create": strategy.pk,
-        "priorities:consultation_create": strategy.pk,
-        "priorities:priority": priority.pk,
-        "priorities:ambition_create": priority.pk,
-        "priorities:ambition": ambition.pk,
-        "priorities:consultation": consultation.pk,
-        "meetings:meeting": meeting.pk,
-        "meetings:person": officer.pk,
-        "accounts:person": officer.pk,
-        "accounts:organisation": authority.pk,
-    }
-    query = {"organisation": authority.pk, "period": period.pk, "meeting": meeting.pk}
-    return {
-        "partnership": partnership,
-        "admin": admin.user,
-        "pks": pks,
-        "ambition": ambition,
-        "query": query,
-    }
-
-
-def sample_kwargs(world, name, parameters) -> dict:
-    """Real arguments for a URL: the partnership's slug and the id of the object the URL is about."""
-    kwargs = {}
-    for parameter in parameters:
-        if parameter == "slug":
-            kwargs["slug"] = world["partnership"].slug
-        elif parameter == "extension":
-            kwargs["extension"] = "pdf"
-        elif parameter == "token":
-            kwargs["token"] = "unknown-token"
-        elif parameter == "ambition_pk":
-            kwargs["ambition_pk"] = world["ambition"].pk
-        else:
-            kwargs[parameter] = next(
-                (pk for prefix, pk in world["pks"].items() if name.startswith(prefix)), 424242
-            )
-    return kwargs
+    return one_of_everything()
 
 
 def snapshot() -> dict:

@@ -1,0 +1,130 @@
+"""One of everything in one partnership, the arguments that fill each URL with it, and a digest of the
+database, for tests that go over every page (tests/security/test_huge_numbers.py, tests/test_access_matrix.py,
+tests/test_forms_property.py)."""
+
+import datetime
+import hashlib
+
+from django.db import connection
+
+from accounts.models import Membership
+from core.ratings import Rating
+from delivery.models import ReportingPeriod
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.delivery.factories import (
+    ActionFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    ReportingPeriodFactory,
+)
+from tests.meetings.factories import AgendaItemFactory, BoardActionFactory, MeetingFactory
+from tests.priorities.factories import (
+    ConsultationFactory,
+    PriorityFactory,
+    SignOffFactory,
+    StrategicAmbitionFactory,
+    StrategyFactory,
+)
+
+# Tables a refused form may still write: sessions, the sign-in log, and the count of wrong codes that
+# django-otp keeps on a device to throttle guessing.
+NOT_COMPARED = ("django_session", "axes_", "otp_")
+
+
+def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
+    """One of everything in one partnership: its administrator, the officer who owns the action, the
+    objects, the id each URL's `pk` takes (by URL name prefix) and the query parameters pages read."""
+    strategy = StrategyFactory(title=title)
+    partnership = strategy.partnership
+    admin = MembershipFactory(partnership=partnership, role=Membership.Role.ADMINISTRATOR)
+    authority = OrganisationFactory(partnership=partnership, is_responsible_authority=True)
+    officer_membership = MembershipFactory(partnership=partnership, organisation=authority)
+    officer = officer_membership.user
+    priority = PriorityFactory(strategy=strategy, order=1, lead=officer, lead_organisation=authority)
+    ambition = StrategicAmbitionFactory(priority=priority, order=1)
+    period = ReportingPeriodFactory(
+        partnership=partnership,
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2026, 6, 30),
+        update_deadline=datetime.date(2026, 7, 31),
+        state=ReportingPeriod.State.OPEN,
+    )
+    action = ActionFactory(ambition=ambition, order=1, owner=officer)
+    action.delegates.add(admin.user)
+    milestone = MilestoneFactory(action=action)
+    ProgressUpdateFactory(action=action, period=period, author=officer, rating=Rating.GREEN)
+    meeting = MeetingFactory(partnership=partnership)
+    AgendaItemFactory(meeting=meeting)
+    BoardActionFactory(meeting=meeting)
+    consultation = ConsultationFactory(strategy=strategy)
+    SignOffFactory(strategy=strategy, organisation=authority)
+    pks = {
+        "delivery:action": action.pk,
+        "delivery:progress_update": action.pk,
+        "delivery:period": period.pk,
+        "delivery:milestone": milestone.pk,
+        "delivery:strategy": strategy.pk,
+        "priorities:strategy": strategy.pk,
+        "priorities:sign_off": strategy.pk,
+        "priorities:priority_create": strategy.pk,
+        "priorities:consultation_create": strategy.pk,
+        "priorities:priority": priority.pk,
+        "priorities:ambition_create": priority.pk,
+        "priorities:ambition": ambition.pk,
+        "priorities:consultation": consultation.pk,
+        "meetings:meeting": meeting.pk,
+        "meetings:person": officer.pk,
+        "accounts:person": officer.pk,
+        "accounts:organisation": authority.pk,
+    }
+    query = {"organisation": authority.pk, "period": period.pk, "meeting": meeting.pk}
+    return {
+        "partnership": partnership,
+        "admin": admin.user,
+        "officer": officer,
+        "officer_membership": officer_membership,
+        "strategy": strategy,
+        "period": period,
+        "meeting": meeting,
+        "action": action,
+        "pks": pks,
+        "ambition": ambition,
+        "query": query,
+    }
+
+
+def sample_kwargs(world: dict, name: str, parameters) -> dict:
+    """Real arguments for a URL: the partnership's slug and the id of the object the URL is about."""
+    kwargs = {}
+    for parameter in parameters:
+        if parameter == "slug":
+            kwargs["slug"] = world["partnership"].slug
+        elif parameter == "extension":
+            kwargs["extension"] = "pdf"
+        elif parameter == "token":
+            kwargs["token"] = "unknown-token"
+        elif parameter == "uidb64":
+            kwargs["uidb64"] = "MQ"
+        elif parameter == "ambition_pk":
+            kwargs["ambition_pk"] = world["ambition"].pk
+        elif parameter == "import_pk":
+            kwargs["import_pk"] = world["pks"].get("delivery:plan_import_preview", 424242)
+        else:  # an id no record has, for a URL the world has no object for
+            kwargs[parameter] = next(
+                (pk for prefix, pk in world["pks"].items() if name.startswith(prefix)), 424242
+            )
+    return kwargs
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table a form may write to."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            if table.startswith(NOT_COMPARED):
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema itself
+            digest.update(table.encode())
+            for row in sorted(map(repr, cursor.fetchall())):
+                digest.update(row.encode())
+    return digest.hexdigest()
