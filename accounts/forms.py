@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, User
+from core.forms import MemberChoiceField
 from core.limits import PASSWORD_MAX_LENGTH
 
 ROLE_HINTS = {
@@ -28,15 +29,6 @@ def form_helper(*fields) -> FormHelper:
     helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*fields)
     return helper
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 NEW_PASSWORD_HELP = "Use at least 8 characters. Do not use a common password, one that has appeared in a data breach, only numbers, or something like your name or email address."  # noqa: S105 - help text
@@ -297,7 +289,7 @@ class ConfirmForm(forms.Form):
 class HandOverForm(forms.Form):
     """Who takes over what a person leads and owns in the partnership."""
 
-    to_user = forms.ModelChoiceField(
+    to_user = MemberChoiceField(
         queryset=User.objects.none(),
         label="Hand over to",
         help_text="An active member of the partnership.",

@@ -7,10 +7,16 @@ from accounts.models import Membership
 
 @rules.predicate
 def is_partnership_administrator(user, partnership) -> bool:
-    """The person is an active administrator of the partnership."""
-    return Membership.objects.filter(
-        user=user, partnership=partnership, role=Membership.Role.ADMINISTRATOR, is_active=True
-    ).exists()
+    """The person is an active administrator of the partnership (a Partnership or its id).
+
+    A page's base (accounts.tenancy) has already resolved the person's membership of the partnership in
+    its URL; it is reused, so asking on a page costs no query.
+    """
+    partnership_id = getattr(partnership, "pk", partnership)
+    seen = getattr(user, "memberships_seen", {})
+    if partnership_id in seen:
+        return seen[partnership_id].role == Membership.Role.ADMINISTRATOR
+    return Membership.objects.active().administrators().filter(user=user, partnership=partnership_id).exists()
 
 
 # Managing a partnership's people and organisations, and handing over someone's work.

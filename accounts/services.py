@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.identity import normalise_email
 from accounts.models import Invitation, Membership, Organisation, Partnership, StatusRating, User
+from core.history import change_reason
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def invitation_send(
     except ValidationError as error:
         raise ValidationError({"email": error.messages}) from error
     errors = {}
-    if Membership.objects.filter(partnership=partnership, is_active=True, user__email=email).exists():
+    if Membership.objects.active().for_partnership(partnership).filter(user__email=email).exists():
         errors["email"] = "This person is already a member of this partnership."
     elif (
         pending_invitations(partnership=partnership)
@@ -267,14 +268,14 @@ def invitation_accept(
             # The person has just proved who they are; the membership below lets them use the service.
             user.is_active = True
             user.save(update_fields=["is_active"])
-    membership = Membership.objects.filter(user=user, partnership=invitation.partnership).first()
+    membership = Membership.objects.for_partnership(invitation.partnership).filter(user=user).first()
     if membership is None:
         membership = Membership(user=user, partnership=invitation.partnership)
     membership.role = invitation.role
     membership.organisation = invitation.organisation
     membership.job_title = invitation.job_title
     membership.is_active = True
-    membership._change_reason = f"Accepted the invitation from {invitation.invited_by}"
+    membership._change_reason = change_reason(f"Accepted the invitation from {invitation.invited_by}")
     membership.full_clean()
     membership.save()
     invitation.accepted_at = timezone.now()
@@ -318,7 +319,9 @@ def _invitation_account_create(*, invitation: Invitation, password: str) -> User
 def _other_active_administrators(membership: Membership):
     return (
         Membership.objects.select_for_update()
-        .filter(partnership=membership.partnership_id, role=Membership.Role.ADMINISTRATOR, is_active=True)
+        .active()
+        .for_partnership(membership.partnership_id)
+        .administrators()
         .exclude(pk=membership.pk)
     )
 
@@ -363,10 +366,10 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     ):
         raise ValidationError(LAST_ADMINISTRATOR)
     membership.is_active = False
-    membership._change_reason = f"Deactivated by {by}"
+    membership._change_reason = change_reason(f"Deactivated by {by}")
     membership.full_clean()
     membership.save(update_fields=["is_active", "updated_at"])
-    still_a_member = Membership.objects.filter(user=user, is_active=True).exists()
+    still_a_member = Membership.objects.active().filter(user=user).exists()
     if not still_a_member and not (user.is_staff or user.is_superuser) and user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -381,7 +384,7 @@ def membership_reactivate(*, membership: Membership, by: User) -> Membership:
     if membership.is_active:
         raise ValidationError(f"{membership.user} is already active in this partnership.")
     membership.is_active = True
-    membership._change_reason = f"Reactivated by {by}"
+    membership._change_reason = change_reason(f"Reactivated by {by}")
     membership.full_clean()
     membership.save(update_fields=["is_active", "updated_at"])
     user = membership.user

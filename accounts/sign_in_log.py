@@ -13,22 +13,22 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from accounts.models import Membership
-from accounts.views import PartnershipAdministrationMixin
+from accounts.tenancy import PartnershipMixin
 
 FIELDS = ["attempt_time", "username", "ip_address", "user_agent"]
 
 
-class SignInLogView(PartnershipAdministrationMixin, ListView):
+class SignInLogView(PartnershipMixin, ListView):
     """Every sign-in, failure and lockout of the partnership's members, newest first, 50 a page."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     template_name = "accounts/sign_in_log.html"
     context_object_name = "events"
     paginate_by = 50
 
     def member_usernames(self):
-        return Membership.objects.filter(partnership=self.partnership, is_active=True).values(
-            "user__username"
-        )
+        return Membership.objects.active().for_partnership(self.partnership).values("user__username")
 
     def get_queryset(self):
         usernames = self.member_usernames()

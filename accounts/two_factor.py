@@ -54,7 +54,7 @@ def two_factor_required(user: User) -> bool:
     return (
         user.is_superuser
         or user.is_staff
-        or Membership.objects.filter(user=user, role=Membership.Role.ADMINISTRATOR, is_active=True).exists()
+        or Membership.objects.active().administrators().filter(user=user).exists()
     )
 
 

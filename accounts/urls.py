@@ -1,13 +1,15 @@
 from django.urls import path
 
-from accounts import password_views, sessions, sign_in_log, two_factor, views
+from accounts import handover_views, joining, password_views, sessions, sign_in_log, two_factor, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("partnerships/new/", views.PartnershipSetUpView.as_view(), name="partnership_set_up"),
-    path("accounts/invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("partnerships/new/", joining.PartnershipSetUpView.as_view(), name="partnership_set_up"),
+    path(
+        "accounts/invitation/<str:token>/", joining.InvitationAcceptView.as_view(), name="invitation_accept"
+    ),
     path("accounts/account/", password_views.AccountView.as_view(), name="account"),
     path("accounts/password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
@@ -52,6 +54,11 @@ urlpatterns = [
     path("p/<slug:slug>/people/", views.PeopleView.as_view(), name="people"),
     path("p/<slug:slug>/people/invite/", views.PersonInviteView.as_view(), name="person_invite"),
     path("p/<slug:slug>/people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path(
+        "p/<slug:slug>/people/<int:pk>/hand-over/",
+        handover_views.PersonHandOverView.as_view(),
+        name="person_hand_over",
+    ),
     path(
         "p/<slug:slug>/people/<int:pk>/password-reset/",
         password_views.PersonPasswordResetView.as_view(),

@@ -1,84 +1,36 @@
-from urllib.parse import urlencode
+"""The partnership's people and organisations, managed by its administrators, and the home page."""
 
-from axes.handlers.proxy import AxesProxyHandler
 from crispy_forms_gds.layout import Button
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
-from django_otp import user_has_device
-from rules.contrib.views import PermissionRequiredMixin
 
 from accounts.forms import (
     ConfirmForm,
-    InvitationAcceptForm,
     InvitationForm,
     MembershipForm,
     OrganisationForm,
-    PartnershipSetUpForm,
-    PasswordConfirmForm,
-    add_service_errors,
 )
-from accounts.models import Invitation, Membership, Organisation, StatusRating
+from accounts.models import Invitation, Membership, Organisation
 from accounts.services import (
     INVITATION_VALID_FOR,
     InvitationNotSent,
-    invitation_accept,
-    invitation_existing_user,
-    invitation_find,
-    invitation_new_user,
     invitation_resend,
     invitation_revoke,
     invitation_send,
     membership_change,
     membership_deactivate,
     membership_reactivate,
-    partnership_set_up,
     pending_invitations,
 )
-
-
-class PartnershipMixin:
-    """Resolve the partnership in the URL through the user's own active membership.
-
-    A partnership the user does not belong to answers 404, so its name never leaks.
-    """
-
-    nav_section = None
-
-    def dispatch(self, request, *args, **kwargs):
-        self.membership = (
-            Membership.objects.filter(user=request.user, partnership__slug=kwargs["slug"], is_active=True)
-            .select_related("partnership", "organisation")
-            .first()
-        )
-        if self.membership is None:
-            raise Http404("No such partnership")
-        self.partnership = request.partnership = self.membership.partnership
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            partnership=self.partnership,
-            membership=self.membership,
-            nav_section=self.nav_section,
-            status_ratings=lambda: StatusRating.wording_for(self.partnership),
-            **kwargs,
-        )
+from accounts.tenancy import PartnershipMixin
+from core.forms import add_service_errors
 
 
 class HomeView(TemplateView):
@@ -88,7 +40,7 @@ class HomeView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.memberships = list(
-            request.user.memberships.filter(is_active=True)
+            request.user.memberships.active()
             .select_related("partnership", "organisation")
             .order_by("partnership__name")
         )
@@ -103,33 +55,19 @@ class HomeView(TemplateView):
 # Partnership administration ------------------------------------------------------------------------
 
 
-class PartnershipAdministrationMixin(PartnershipMixin, PermissionRequiredMixin):
-    """A page for the partnership's administrators: other members get 403, anyone else 404.
-
-    The objects named in the URL (`url_objects`, the names of the view's properties that fetch them
-    through the partnership) are fetched before the role is checked, so another partnership's object
-    answers 404 whoever asks.
-    """
+class ManageView(PartnershipMixin, TemplateView):
+    """The administration hub: links to every page an administrator manages the partnership from."""
 
     permission_required = "accounts.administer_partnership"
     nav_section = "manage"
-    url_objects: tuple[str, ...] = ()
-
-    def get_permission_object(self):
-        for name in self.url_objects:
-            getattr(self, name)
-        return self.partnership
-
-
-class ManageView(PartnershipAdministrationMixin, TemplateView):
-    """The administration hub: links to every page an administrator manages the partnership from."""
-
     template_name = "accounts/manage.html"
 
 
-class OrganisationListView(PartnershipAdministrationMixin, ListView):
+class OrganisationListView(PartnershipMixin, ListView):
     """The partnership's partner agencies, with how many active members represent each."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     template_name = "accounts/organisation_list.html"
     context_object_name = "organisations"
 
@@ -139,7 +77,9 @@ class OrganisationListView(PartnershipAdministrationMixin, ListView):
         )
 
 
-class OrganisationFormMixin(PartnershipAdministrationMixin):
+class OrganisationFormMixin(PartnershipMixin):
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     form_class = OrganisationForm
     template_name = "accounts/organisation_form.html"
     submit_label = "Save organisation"
@@ -192,14 +132,16 @@ class OrganisationUpdateView(OrganisationFormMixin, UpdateView):
         return super().get_context_data(saved_name=self.saved_name, **kwargs)
 
 
-class PeopleView(PartnershipAdministrationMixin, TemplateView):
+class PeopleView(PartnershipMixin, TemplateView):
     """The partnership's members, active and inactive, and the invitations not yet accepted."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     template_name = "accounts/people.html"
 
     def get_context_data(self, **kwargs):
         people = (
-            Membership.objects.filter(partnership=self.partnership)
+            Membership.objects.for_partnership(self.partnership)
             .select_related("user", "organisation")
             .order_by("-is_active", "user__last_name", "user__first_name", "pk")
         )
@@ -209,9 +151,11 @@ class PeopleView(PartnershipAdministrationMixin, TemplateView):
         return super().get_context_data(people=people, invitations=invitations, now=timezone.now(), **kwargs)
 
 
-class PersonInviteView(PartnershipAdministrationMixin, FormView):
+class PersonInviteView(PartnershipMixin, FormView):
     """Invite someone by email to join the partnership."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     form_class = InvitationForm
     template_name = "accounts/person_invite.html"
 
@@ -236,9 +180,11 @@ class PersonInviteView(PartnershipAdministrationMixin, FormView):
         return redirect("accounts:people", slug=self.partnership.slug)
 
 
-class InvitationChangeView(PartnershipAdministrationMixin, View):
+class InvitationChangeView(PartnershipMixin, View):
     """Resend or revoke an invitation not yet accepted (POST only), then go back to the list of people."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     http_method_names = ["post"]
     url_objects = ("invitation",)
 
@@ -271,15 +217,17 @@ class InvitationRevokeView(InvitationChangeView):
         return f"Invitation to {invitation.email} revoked. Its link no longer works."
 
 
-class PersonMixin(PartnershipAdministrationMixin):
+class PersonMixin(PartnershipMixin):
     """Fetch the membership in the URL through the partnership: another partnership's answers 404."""
 
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
     url_objects = ("person",)
 
     @cached_property
     def person(self) -> Membership:
         return get_object_or_404(
-            Membership.objects.filter(partnership=self.partnership).select_related("user", "organisation"),
+            Membership.objects.for_partnership(self.partnership).select_related("user", "organisation"),
             pk=self.kwargs["pk"],
         )
 
@@ -322,7 +270,8 @@ class PersonStatusView(PersonMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             is_self=self.person.user_id == self.request.user.pk,
-            is_member_elsewhere=Membership.objects.filter(user=self.person.user_id, is_active=True)
+            is_member_elsewhere=Membership.objects.active()
+            .filter(user=self.person.user_id)
             .exclude(pk=self.person.pk)
             .exists(),
             **kwargs,
@@ -370,151 +319,3 @@ class PersonReactivateView(PersonStatusView):
             return self.form_invalid(form)
         messages.success(self.request, f"{membership.user} can use {self.partnership} again and can sign in.")
         return redirect("accounts:people", slug=self.partnership.slug)
-
-
-@method_decorator([login_not_required, never_cache], name="dispatch")
-class InvitationAcceptView(FormView):
-    """The public page an invitation's link opens.
-
-    Someone new chooses a password: their account is created and signed in. Someone whose address
-    already has an account accepts only once signed in to it with their own credentials (or, when the
-    account is switched off, by entering its own password); an invitation never sets a password.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        self.invitation = invitation_find(token=kwargs["token"])
-        if self.invitation is None:
-            # Unknown, expired, revoked and used links look alike, so a link says nothing about its
-            # invitation; 200 rather than 404, because this is the answer the person needs.
-            return render(request, "accounts/invitation_invalid.html")
-        self.existing_user = invitation_existing_user(invitation=self.invitation)
-        if self.existing_user is not None:
-            if request.user.is_authenticated and request.user.pk != self.existing_user.pk:
-                return render(
-                    request,
-                    "accounts/invitation_wrong_account.html",
-                    {"invitation": self.invitation},
-                    status=403,
-                )
-            if (
-                request.user.is_authenticated
-                and user_has_device(request.user)
-                and not request.user.is_verified()
-            ):
-                # The page is public, so the two-factor middleware lets it through: accepting as the
-                # account needs the whole sign-in, second factor included.
-                return redirect(
-                    f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.path})}"
-                )
-            if not request.user.is_authenticated and self.existing_user.is_active:
-                # GET and POST alike: nothing is accepted until the person signs in.
-                sign_in = f"{reverse('login')}?{urlencode({'next': request.path})}"
-                return render(
-                    request,
-                    "accounts/invitation_sign_in.html",
-                    {"invitation": self.invitation, "sign_in_url": sign_in},
-                )
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def is_new_account(self) -> bool:
-        return self.existing_user is None
-
-    def get_template_names(self):
-        if self.is_new_account:
-            return ["accounts/invitation_accept.html"]
-        return ["accounts/invitation_join.html"]
-
-    def get_form(self, form_class=None):
-        kwargs = self.get_form_kwargs()
-        if self.is_new_account:
-            return InvitationAcceptForm(invitation_new_user(invitation=self.invitation), **kwargs)
-        if self.request.user.is_authenticated:  # signed in as the invited account (dispatch checked)
-            return ConfirmForm(**kwargs, button=Button("accept", "Accept and join"))
-        return PasswordConfirmForm(  # the invited account is switched off
-            **kwargs,
-            button="Accept and join",
-            help_text="The password you sign in with. Accepting the invitation does not change it.",
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            invitation=self.invitation,
-            username=self.invitation.email if self.is_new_account else None,
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        if self.is_new_account:
-            return self.account_create(form)
-        if self.request.user.is_authenticated:
-            return self.join(form, user=self.request.user)
-        return self.confirm_password_and_join(form)
-
-    def accept(self, form, **arguments):
-        try:
-            return invitation_accept(invitation=self.invitation, **arguments)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-            return None
-
-    def account_create(self, form):
-        user = self.accept(form, password=form.cleaned_data["new_password1"])
-        if user is None:
-            return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            self.request,
-            f"Welcome to {self.invitation.partnership}. Sign in next time with the username {user.username}.",
-        )
-        return redirect(self.invitation.partnership)
-
-    def join(self, form, *, user):
-        if self.accept(form, user=user) is None:
-            return self.form_invalid(form)
-        self.request.session.cycle_key()  # a new membership is a change of privilege
-        messages.success(self.request, f"You have joined {self.invitation.partnership}.")
-        return redirect(self.invitation.partnership)
-
-    def confirm_password_and_join(self, form):
-        # The account is switched off, so it cannot sign in; its own password proves who it is, with
-        # the same lockout as the sign-in page. It is not signed in here: it signs in as usual next.
-        user = self.existing_user
-        credentials = {settings.AXES_USERNAME_FORM_FIELD: user.username}
-        if not AxesProxyHandler.is_allowed(self.request, credentials):
-            form.add_error("password", "Too many wrong passwords. Try again later")
-            return self.form_invalid(form)
-        if not user.check_password(form.cleaned_data["password"]):
-            user_login_failed.send(sender=type(self), credentials=credentials, request=self.request)
-            form.add_error("password", "Enter the password you sign in with")
-            return self.form_invalid(form)
-        if self.accept(form, user=user) is None:
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"You have joined {self.invitation.partnership}. Sign in with your username {user.username}.",
-        )
-        return redirect(
-            f"{reverse('login')}?{urlencode({'next': self.invitation.partnership.get_absolute_url()})}"
-        )
-
-
-class PartnershipSetUpView(UserPassesTestMixin, FormView):
-    """Platform superusers set up a new partnership and become its first administrator."""
-
-    form_class = PartnershipSetUpForm
-    template_name = "accounts/partnership_set_up.html"
-
-    def test_func(self):
-        return self.request.user.is_superuser
-
-    def form_valid(self, form):
-        try:
-            partnership = partnership_set_up(**form.cleaned_data, administrator=self.request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"{partnership.name} is set up. Next, add its organisations and invite its people."
-        )
-        return redirect("accounts:manage", slug=partnership.slug)

@@ -22,7 +22,7 @@ def main() -> None:
     django.setup()
     from django.core.exceptions import ValidationError
 
-    from delivery import imports
+    from delivery.imports import reading as imports
     from tests.delivery.test_plan_import import shared_string_bomb
 
     def peak_of_reading(label: str) -> None:

@@ -3,11 +3,21 @@
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.forms import ModelMultipleChoiceField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from core.limits import whole_number
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class GovukDateField(DateInputField):
@@ -48,3 +58,29 @@ class RecordsChoiceField(ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
+
+
+def member_label(person) -> str:
+    """A person as every people picker shows them: "Jane Smith (Metropolitan Police)".
+
+    The organisation is the one they represent in the partnership, read from the `organisation_name`
+    annotation (`User.objects.members_of`), so listing many people costs no query per person.
+    """
+    return f"{person} ({person.organisation_name})" if person.organisation_name else str(person)
+
+
+class MemberChoiceField(ModelChoiceField):
+    """A choice of one member of the partnership (an owner, a lead, a delegate, whom to hand over to).
+
+    Its queryset comes from `User.objects.members_of(partnership)`, which labels each with their
+    organisation."""
+
+    def label_from_instance(self, obj):
+        return member_label(obj)
+
+
+class MembersChoiceField(RecordsChoiceField):
+    """A choice of several members of the partnership, labelled as `MemberChoiceField` labels one."""
+
+    def label_from_instance(self, obj):
+        return member_label(obj)

@@ -1,7 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from delivery.models import Action
-from delivery.views import open_period_of
+from delivery.models import Action, ReportingPeriod
 
 
 def updates_due(request):
@@ -11,16 +10,11 @@ def updates_due(request):
         return {}
 
     def count():
-        period = open_period_of(partnership)
+        period = ReportingPeriod.objects.for_partnership(partnership).latest_open()
         if period is None:
             return 0
         return (
-            Action.objects.for_partnership(partnership)
-            .for_person(request.user)
-            .expected_to_report(period)
-            .with_update_for(period)
-            .filter(period_update_submitted_at__isnull=True)
-            .count()
+            Action.objects.for_partnership(partnership).for_person(request.user).owing_update(period).count()
         )
 
     return {"updates_due_count": SimpleLazyObject(count)}

@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, User
+from core.forms import MemberChoiceField
 from core.ratings import Rating
 from delivery.models import Action
 from priorities.models import Priority, StrategicAmbition, Strategy
@@ -29,6 +30,12 @@ SORTS = {
 }
 
 
+class MemberChoiceFilter(django_filters.ModelChoiceFilter):
+    """A people filter labelled as every people picker is (`core.forms.MemberChoiceField`)."""
+
+    field_class = MemberChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     strategy = django_filters.ModelChoiceFilter(
         label="Strategy",
@@ -42,7 +49,7 @@ class ActionFilter(django_filters.FilterSet):
     ambition = django_filters.ModelChoiceFilter(
         label="Strategic ambition", queryset=StrategicAmbition.objects.none(), empty_label="All"
     )
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), empty_label="Anyone")
+    owner = MemberChoiceFilter(queryset=User.objects.none(), empty_label="Anyone")
     organisation = django_filters.ModelChoiceFilter(
         label="Owner's organisation",
         queryset=Organisation.objects.none(),
@@ -86,9 +93,7 @@ class ActionFilter(django_filters.FilterSet):
         filters["ambition"].queryset = StrategicAmbition.objects.filter(
             priority__strategy__partnership=partnership
         ).select_related("priority")
-        filters["owner"].queryset = User.objects.filter(memberships__partnership=partnership).order_by(
-            "first_name", "last_name"
-        )
+        filters["owner"].queryset = User.objects.members_of(partnership, active_only=False)
         filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
 
     def filter_queryset(self, queryset):
@@ -98,9 +103,8 @@ class ActionFilter(django_filters.FilterSet):
         return queryset
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(
-            owner__memberships__organisation=value, owner__memberships__partnership=self.partnership
-        )
+        owners = Membership.objects.for_partnership(self.partnership).filter(organisation=value)
+        return queryset.filter(owner__in=owners.values("user"))
 
     def filter_rating(self, queryset, name, value):
         if value == Rating.NOT_RATED:

@@ -1,5 +1,7 @@
 """The delivery plan: reporting periods, actions, milestones and progress updates."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -8,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
+from core.dates import financial_year_of
 from core.limits import TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
@@ -20,6 +23,26 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(state=ReportingPeriod.State.OPEN)
+
+    def latest_open(self) -> "ReportingPeriod | None":
+        """The latest period open for updates, or None."""
+        return self.open().order_by("-starts_on").first()
+
+    def next_financial_year(self, today) -> int:
+        """The first financial year after the latest period, or this one if there are no periods."""
+        latest = self.order_by("-ends_on").first()
+        return financial_year_of(latest.ends_on) + 1 if latest else financial_year_of(today)
+
+
+@dataclass(frozen=True)
+class PeriodChange:
+    """A move of a reporting period from one state to another, as administrators make it."""
+
+    from_state: str
+    to_state: str
+    button: str
+    done: str
+    """What the change is called once made, in messages: "locked"."""
 
 
 class ReportingPeriod(TimeStampedModel):
@@ -39,6 +62,13 @@ class ReportingPeriod(TimeStampedModel):
     history = HistoricalRecords()
 
     objects = ReportingPeriodQuerySet.as_manager()
+
+    CHANGES = {
+        "open": PeriodChange(State.UPCOMING, State.OPEN, "Open for updates", "opened for updates"),
+        "lock": PeriodChange(State.OPEN, State.LOCKED, "Lock the period", "locked"),
+        "unlock": PeriodChange(State.LOCKED, State.OPEN, "Unlock the period", "unlocked"),
+    }
+    """The only changes of state a period may make, by the name its page's address uses."""
 
     class Meta:
         ordering = ["-starts_on"]
@@ -105,6 +135,15 @@ class ActionQuerySet(models.QuerySet):
                 | Q(completed_on__gte=period.starts_on)
             )
             .exclude(Exists(Action.objects.filter(carried_over_from=OuterRef("pk"))))
+        )
+
+    def owing_update(self, period):
+        """Actions expected to report for the period whose update is not submitted yet (annotated as
+        `with_update_for`)."""
+        return (
+            self.expected_to_report(period)
+            .with_update_for(period)
+            .filter(period_update_submitted_at__isnull=True)
         )
 
     def with_latest_update(self):
@@ -215,13 +254,20 @@ class Action(TimeStampedModel):
     def is_overdue(self, today) -> bool:
         return not self.is_closed and self.due_on < today
 
-    def update_state(self, period, today) -> str:
-        """This period's return: submitted, draft, late or due (needs `with_update_for`)."""
+    def period_return(self) -> str:
+        """The period's return as it stands: submitted, draft or none (needs `with_update_for`)."""
         if self.period_update_submitted_at:
             return "submitted"
+        return "draft" if self.period_update_exists else "none"
+
+    def update_state(self, period, today) -> str:
+        """This period's return as its owner sees it: submitted, late, draft or due."""
+        state = self.period_return()
+        if state == "submitted":
+            return state
         if period.is_past_deadline(today):
             return "late"
-        return "draft" if self.period_update_exists else "due"
+        return "draft" if state == "draft" else "due"
 
     def get_absolute_url(self):
         return reverse("delivery:action_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
@@ -275,9 +321,6 @@ class ProgressUpdate(TimeStampedModel):
     exceptional_performance_reason = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="progress_updates")
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the update is a draft.")
-    version = models.PositiveIntegerField(
-        default=1, help_text="Goes up at every save, so a stale form cannot overwrite a newer update."
-    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,57 +1,63 @@
 from django.urls import path
 
-from delivery import views
+from delivery.views import actions, officer, periods, plan_import
 
 app_name = "delivery"
 
 urlpatterns = [
-    path("my-actions/", views.MyActionsView.as_view(), name="my_actions"),
-    path("actions/", views.ActionListView.as_view(), name="action_list"),
-    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
-    path("actions/<int:pk>/update/", views.ProgressUpdateView.as_view(), name="progress_update"),
-    path("actions/<int:pk>/reopen/", views.ActionReopenView.as_view(), name="action_reopen"),
-    path("actions/<int:pk>/delegates/", views.ActionDelegatesView.as_view(), name="action_delegates"),
+    path("my-actions/", officer.MyActionsView.as_view(), name="my_actions"),
+    path("actions/", officer.ActionListView.as_view(), name="action_list"),
+    path("actions/<int:pk>/", officer.ActionDetailView.as_view(), name="action_detail"),
+    path("actions/<int:pk>/update/", officer.ProgressUpdateView.as_view(), name="progress_update"),
+    path("actions/<int:pk>/reopen/", officer.ActionReopenView.as_view(), name="action_reopen"),
+    path("actions/<int:pk>/delegates/", officer.ActionDelegatesView.as_view(), name="action_delegates"),
 ]
 
 # Partnership administration: reporting periods, actions and milestones, the next strategy.
 urlpatterns += [
-    path("periods/", views.ReportingPeriodListView.as_view(), name="period_list"),
-    path("periods/new-year/", views.ReportingPeriodYearCreateView.as_view(), name="period_year_create"),
-    path("periods/<int:pk>/", views.ReportingPeriodDetailView.as_view(), name="period_detail"),
+    path("periods/", periods.ReportingPeriodListView.as_view(), name="period_list"),
+    path("periods/new-year/", periods.ReportingPeriodYearCreateView.as_view(), name="period_year_create"),
+    path("periods/<int:pk>/", periods.ReportingPeriodDetailView.as_view(), name="period_detail"),
     path(
         "periods/<int:pk>/open/",
-        views.ReportingPeriodTransitionView.as_view(change="open"),
+        periods.ReportingPeriodTransitionView.as_view(change="open"),
         name="period_open",
     ),
     path(
         "periods/<int:pk>/lock/",
-        views.ReportingPeriodTransitionView.as_view(change="lock"),
+        periods.ReportingPeriodTransitionView.as_view(change="lock"),
         name="period_lock",
     ),
     path(
         "periods/<int:pk>/unlock/",
-        views.ReportingPeriodTransitionView.as_view(change="unlock"),
+        periods.ReportingPeriodTransitionView.as_view(change="unlock"),
         name="period_unlock",
     ),
-    path("periods/<int:pk>/deadline/", views.ReportingPeriodDeadlineView.as_view(), name="period_deadline"),
-    path("periods/<int:pk>/remind/", views.ReportingPeriodRemindView.as_view(), name="period_remind"),
-    path("ambitions/<int:ambition_pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"),
-    path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action_edit"),
-    path("actions/<int:pk>/move/", views.ActionMoveView.as_view(), name="action_move"),
-    path("actions/<int:pk>/milestones/", views.ActionMilestonesView.as_view(), name="action_milestones"),
-    path("milestones/<int:pk>/edit/", views.MilestoneEditView.as_view(), name="milestone_edit"),
-    path("milestones/<int:pk>/remove/", views.MilestoneRemoveView.as_view(), name="milestone_remove"),
+    path("periods/<int:pk>/deadline/", periods.ReportingPeriodDeadlineView.as_view(), name="period_deadline"),
+    path("periods/<int:pk>/remind/", periods.ReportingPeriodRemindView.as_view(), name="period_remind"),
     path(
-        "strategies/<int:pk>/start-next/", views.StrategyStartNextView.as_view(), name="strategy_start_next"
+        "ambitions/<int:ambition_pk>/actions/new/", actions.ActionCreateView.as_view(), name="action_create"
+    ),
+    path("actions/<int:pk>/edit/", actions.ActionEditView.as_view(), name="action_edit"),
+    path("actions/<int:pk>/move/", actions.ActionMoveView.as_view(), name="action_move"),
+    path("actions/<int:pk>/milestones/", actions.ActionMilestonesView.as_view(), name="action_milestones"),
+    path("milestones/<int:pk>/edit/", actions.MilestoneEditView.as_view(), name="milestone_edit"),
+    path("milestones/<int:pk>/remove/", actions.MilestoneRemoveView.as_view(), name="milestone_remove"),
+    path(
+        "strategies/<int:pk>/start-next/", actions.StrategyStartNextView.as_view(), name="strategy_start_next"
     ),
 ]
 
 # Importing and exporting the delivery plan as a spreadsheet (administrators).
 urlpatterns += [
-    path("actions/import/", views.PlanImportView.as_view(), name="plan_import"),
-    path("actions/import/template/", views.PlanImportTemplateView.as_view(), name="plan_import_template"),
+    path("actions/import/", plan_import.PlanImportView.as_view(), name="plan_import"),
     path(
-        "actions/import/<int:import_pk>/", views.PlanImportPreviewView.as_view(), name="plan_import_preview"
+        "actions/import/template/", plan_import.PlanImportTemplateView.as_view(), name="plan_import_template"
     ),
-    path("actions/export/", views.PlanExportView.as_view(), name="plan_export"),
+    path(
+        "actions/import/<int:import_pk>/",
+        plan_import.PlanImportPreviewView.as_view(),
+        name="plan_import_preview",
+    ),
+    path("actions/export/", plan_import.PlanExportView.as_view(), name="plan_export"),
 ]

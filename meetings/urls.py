@@ -7,5 +7,4 @@ app_name = "meetings"
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("people/<int:pk>/hand-over/", views.PersonHandOverView.as_view(), name="person_hand_over"),
 ]

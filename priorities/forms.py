@@ -5,11 +5,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from accounts.models import Organisation, User
-from core.forms import GovukDateField
+from accounts.models import Membership, Organisation, User
+from core.conflicts import VersionField
+from core.forms import GovukDateField, MemberChoiceField
 from core.limits import TEXT_MAX_LENGTH, too_long_message
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
@@ -23,10 +23,10 @@ def form_helper(*fields) -> FormHelper:
     return helper
 
 
-class SeenMixin(forms.Form):
-    """Carries the version of the record the form was opened on, so a later save by someone else is caught."""
+class RecordForm(forms.Form):
+    """A record's form that carries the version it was opened on, so a later save by someone else is caught."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    version = VersionField()
 
     @property
     def record_data(self) -> dict:
@@ -34,7 +34,7 @@ class SeenMixin(forms.Form):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class StrategyForm(SeenMixin, forms.ModelForm):
+class StrategyForm(RecordForm, forms.ModelForm):
     starts_on = GovukDateField(label="Start date", name="start date", help_text="For example, 1 4 2024")
     ends_on = GovukDateField(label="End date", name="end date", help_text="For example, 31 3 2027")
 
@@ -67,7 +67,7 @@ class StrategyForm(SeenMixin, forms.ModelForm):
             Field.textarea("summary", rows=5),
             Field.textarea("strategic_assessment", rows=5),
             Field.textarea("local_definitions", rows=5),
-            "seen",
+            "version",
         )
 
     def clean_title(self):
@@ -85,15 +85,8 @@ class StrategyForm(SeenMixin, forms.ModelForm):
         return cleaned
 
 
-class LeadChoiceField(forms.ModelChoiceField):
-    """People shown with the organisation they represent in the partnership."""
-
-    def label_from_instance(self, user):
-        return f"{user} ({user.organisation_name})"
-
-
-class PriorityForm(SeenMixin, forms.ModelForm):
-    lead = LeadChoiceField(
+class PriorityForm(RecordForm, forms.ModelForm):
+    lead = MemberChoiceField(
         queryset=User.objects.none(),
         required=False,
         label="Lead (optional)",
@@ -126,19 +119,7 @@ class PriorityForm(SeenMixin, forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.fields["lead"].queryset = (
-            User.objects.annotate(
-                membership_here=FilteredRelation(
-                    "memberships", condition=Q(memberships__partnership=partnership)
-                )
-            )
-            .filter(membership_here__is_active=True)
-            .annotate(
-                organisation_name=F("membership_here__organisation__name"),
-                organisation_id=F("membership_here__organisation_id"),
-            )
-            .order_by("first_name", "last_name", "username")
-        )
+        self.fields["lead"].queryset = User.objects.members_of(partnership)
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(partnership=partnership)
         lead = self.instance.lead if self.instance.lead_id else None
         if lead is not None and not self.fields["lead"].queryset.filter(pk=lead.pk).exists():
@@ -151,7 +132,7 @@ class PriorityForm(SeenMixin, forms.ModelForm):
             Field.textarea("description", rows=5),
             Field.select("lead"),
             Field.select("lead_organisation"),
-            "seen",
+            "version",
         )
 
     def clean(self):
@@ -162,11 +143,16 @@ class PriorityForm(SeenMixin, forms.ModelForm):
             and not cleaned.get("lead_organisation")
             and "lead_organisation" not in self.errors
         ):
-            cleaned["lead_organisation"] = Organisation.objects.get(pk=lead.organisation_id)
+            cleaned["lead_organisation"] = (
+                Membership.objects.for_partnership(self.partnership)
+                .select_related("organisation")
+                .get(user=lead)
+                .organisation
+            )
         return cleaned
 
 
-class AmbitionForm(SeenMixin, forms.ModelForm):
+class AmbitionForm(RecordForm, forms.ModelForm):
     class Meta:
         model = StrategicAmbition
         fields = ["title", "strategic_plan"]
@@ -180,10 +166,10 @@ class AmbitionForm(SeenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.text("title"), Field.textarea("strategic_plan", rows=8), "seen")
+        self.helper = form_helper(Field.text("title"), Field.textarea("strategic_plan", rows=8), "version")
 
 
-class ConsultationForm(SeenMixin, forms.ModelForm):
+class ConsultationForm(RecordForm, forms.ModelForm):
     opens_on = GovukDateField(
         label="Opens", name="date the consultation opens", help_text="For example, 15 12 2023"
     )
@@ -228,7 +214,7 @@ class ConsultationForm(SeenMixin, forms.ModelForm):
             Field.text("method"),
             Field.text("responses_received", field_width=Fixed.FIVE),
             Field.textarea("findings", rows=8),
-            "seen",
+            "version",
         )
 
     def clean(self):
@@ -267,7 +253,7 @@ class SignOffForm(forms.Form):
         max_length=SignOff._meta.get_field("notes").max_length,
         error_messages={"max_length": too_long_message("Notes", SignOff._meta.get_field("notes").max_length)},
     )
-    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    version = VersionField()
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,7 +268,7 @@ class SignOffForm(forms.Form):
             Field("decided_on"),
             Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
             Field.textarea("notes", rows=4),
-            "seen",
+            "version",
         )
 
     def clean(self):

@@ -1,5 +1,7 @@
 """Strategies, their sign-off and consultation, priorities and strategic ambitions."""
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -83,6 +85,15 @@ class Strategy(TimeStampedModel):
         adopted = [s for s in by_start if s.status == cls.Status.ADOPTED]
         in_force = [s for s in adopted if s.starts_on <= today <= s.ends_on]
         return next(iter(in_force or adopted or by_start), None)
+
+    def next_term(self) -> tuple[date, date]:
+        """The dates a following strategy would have: from the day after this one ends, as many years."""
+        starts_on = self.ends_on + timedelta(days=1)
+        years = max(self.ends_on.year - self.starts_on.year, 1)
+        try:
+            return starts_on, self.ends_on.replace(year=self.ends_on.year + years)
+        except ValueError:  # 29 February
+            return starts_on, self.ends_on.replace(year=self.ends_on.year + years, day=28)
 
     def get_absolute_url(self):
         return reverse("priorities:strategy_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
@@ -206,7 +217,7 @@ class Priority(TimeStampedModel):
         errors = {}
         if self.lead_organisation_id and self.lead_organisation.partnership_id != partnership_id:
             errors["lead_organisation"] = "Choose an organisation of this partnership."
-        if self.lead_id and not self.lead.memberships.filter(partnership_id=partnership_id).exists():
+        if self.lead_id and not self.lead.memberships.for_partnership(partnership_id).exists():
             errors["lead"] = "Choose a member of this partnership."
         if errors:
             raise ValidationError(errors)

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import Max
 
 from accounts.models import Organisation, User
+from core.conflicts import lock_unchanged
+from core.history import change_reason
+from core.ordering import move_in_order
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
 Status = Strategy.Status
@@ -23,16 +26,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 SIGN_OFF_STATUSES = (Status.AWAITING_SIGN_OFF, Status.ADOPTED)
 """Sign-off is recorded once the strategy is awaiting it, and late agreement after adoption."""
-
-CHANGE_REASON_LENGTH = 100  # django-simple-history's history_change_reason column
-
-
-class EditConflict(Exception):
-    """Someone saved the record after the form was opened, so nothing was changed."""
-
-    def __init__(self, saved: models.Model):
-        super().__init__("The record was changed by someone else.")
-        self.saved = saved
 
 
 class AdoptionRefused(ValidationError):
@@ -66,39 +59,6 @@ class SignOffRow:
     @property
     def is_agreed(self) -> bool:
         return self.decision == SignOff.Decision.AGREED
-
-
-def version_of(instance: models.Model | None) -> str:
-    """A token for the saved state of a record, compared when a form opened on it is saved."""
-    if instance is None or instance.pk is None or instance.updated_at is None:
-        return ""
-    return instance.updated_at.isoformat()
-
-
-def change_reason(text: str) -> str:
-    """Text cut to fit the history's change reason; the whole text is kept on the record itself."""
-    text = " ".join(text.split())
-    if len(text) <= CHANGE_REASON_LENGTH:
-        return text
-    return text[: CHANGE_REASON_LENGTH - 1].rstrip() + "…"
-
-
-@transaction.atomic
-def record_save(*, instance: models.Model, seen: str, reason: str = "") -> models.Model:
-    """Save an edited strategy, priority, strategic ambition or consultation, unless it changed since `seen`.
-
-    `seen` is `version_of` the record when its form was opened. If someone saved it since, raise
-    EditConflict with their saved record and change nothing.
-    """
-    if instance.pk is not None:
-        saved = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-        if saved is None or version_of(saved) != seen:
-            raise EditConflict(saved)
-    instance.full_clean()
-    if reason:
-        instance._change_reason = change_reason(reason)
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -219,38 +179,13 @@ def transition_refusal(status: str, to: str) -> str:
     return f"The strategy is {here}: it can move to {options}, not to {wanted}."
 
 
-def _item_move(*, items: list, moving, direction: str, noun: str):
-    """Swap `moving` with its neighbour in `items` (all its siblings, locked) and number them 1, 2, 3 …"""
-    if direction not in ("up", "down"):
-        raise ValidationError("Choose to move up or down.")
-    index = next((i for i, item in enumerate(items) if item.pk == moving.pk), None)
-    if index is None:
-        raise ValidationError(f"This {noun} no longer exists.")
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        raise ValidationError(f"This {noun} is already {'first' if direction == 'up' else 'last'}.")
-    items[index], items[other] = items[other], items[index]
-    changed = [(position, item) for position, item in enumerate(items, start=1) if item.order != position]
-    # (x, order) is unique, so first lift the rows that move above every order in use, then set each.
-    lift = max(item.order for item in items)
-    type(moving)._default_manager.filter(pk__in=[item.pk for _, item in changed]).update(
-        order=F("order") + lift
-    )
-    for position, item in changed:
-        item.order = position
-        item.full_clean()
-        item._change_reason = f"Moved to position {position}"
-        item.save()
-    return items[other]
-
-
 @transaction.atomic
 def priority_move(*, priority: Priority, direction: str) -> Priority:
     """Move a priority up or down its strategy; references such as 2.1.3 follow the new order."""
     items = list(
         Priority.objects.select_for_update().filter(strategy_id=priority.strategy_id).order_by("order")
     )
-    return _item_move(items=items, moving=priority, direction=direction, noun="priority")
+    return move_in_order(items=items, moving=priority, direction=direction, noun="priority")
 
 
 @transaction.atomic
@@ -262,7 +197,7 @@ def ambition_move(*, ambition: StrategicAmbition, direction: str) -> StrategicAm
         .select_related("priority")
         .order_by("order")
     )
-    return _item_move(items=items, moving=ambition, direction=direction, noun="strategic ambition")
+    return move_in_order(items=items, moving=ambition, direction=direction, noun="strategic ambition")
 
 
 @transaction.atomic
@@ -341,13 +276,14 @@ def sign_off_record(
     decided_on: date | None = None,
     decided_by: str = "",
     notes: str = "",
-    seen: str = "",
+    version: str = "",
     by: User,
 ) -> SignOff:
     """Record a responsible authority's decision on a strategy that is awaiting sign-off or adopted.
 
-    `seen` is `version_of` the sign-off when the form was opened ("" if there was none); if someone
-    recorded a decision since, raise EditConflict and change nothing. A pending decision has no date.
+    `version` is `core.conflicts.version_of` the sign-off when the form was opened ("" if there was
+    none); if someone recorded a decision since, raise EditConflict and change nothing. A pending
+    decision has no date.
     """
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
     if strategy.status not in SIGN_OFF_STATUSES:
@@ -355,11 +291,9 @@ def sign_off_record(
             f"The strategy is {strategy.get_status_display().lower()}: sign-off is recorded once it is "
             "awaiting sign-off."
         )
-    sign_off = (
-        SignOff.objects.select_for_update().filter(strategy=strategy, organisation=organisation).first()
+    sign_off = lock_unchanged(
+        SignOff.objects.filter(strategy=strategy, organisation=organisation), version=version
     )
-    if version_of(sign_off) != seen:
-        raise EditConflict(sign_off)
     if sign_off is None:
         sign_off = SignOff(strategy=strategy, organisation=organisation)
     is_pending = decision == SignOff.Decision.PENDING

@@ -19,16 +19,16 @@ Definitions, shared by every figure on the page:
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Q
 
 from accounts.models import Partnership
 from core.ratings import Direction, Rating
-from delivery.models import Action, ProgressUpdate, ReportingPeriod
+from delivery.models import Action, ReportingPeriod
 from priorities.models import Priority, Strategy
+from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
 
 NEEDS_ATTENTION = (Rating.RED, Rating.AMBER)
 ON_TRACK_OR_DONE = (Rating.GREEN, Rating.BLUE)
@@ -257,30 +257,25 @@ def plan_on_a_page(
     is_past_deadline = period.is_past_deadline(today)
 
     def totals_of(group: list[Action]) -> Totals:
+        ratings = count_ratings(group, before=Before.EXPECTED_THEN if previous else None)
         now = [a for a in group if a.is_expected_now]
-        counts = Counter(a.rating_now or Rating.NOT_RATED for a in now)
-        before = None
-        if previous is not None:
-            before = Counter(a.rating_before or Rating.NOT_RATED for a in group if a.is_expected_before)
         return Totals(
             counts=tuple(
                 RatingCount(
                     rating=r.value,
-                    count=counts[r],
-                    previous_count=None if before is None else before[r],
+                    count=ratings.now[r],
+                    previous_count=None if ratings.before is None else ratings.before[r],
                 )
                 for r in Rating
             ),
-            total=len(now),
-            previous_total=None if before is None else before.total(),
+            total=ratings.total,
+            previous_total=ratings.previous_total,
             overdue=sum(1 for a in now if a.is_overdue(today)),
             missing_returns=sum(1 for a in now if a.rating_now is None) if is_past_deadline else 0,
-            direction=direction_of_group(counts, before),
+            direction=direction_of_group(ratings.now, ratings.before),
         )
 
-    by_priority: dict[int, list[Action]] = {p.pk: [] for p in priorities}
-    for action in actions:
-        by_priority[action.priority_pk].append(action)
+    groups = by_priority(actions)
     return PlanOnAPage(
         partnership=partnership,
         strategy=strategy,
@@ -294,7 +289,7 @@ def plan_on_a_page(
                 title=p.title,
                 lead=str(p.lead) if p.lead else "",
                 lead_organisation=p.lead_organisation.name if p.lead_organisation else "",
-                totals=totals_of(by_priority[p.pk]),
+                totals=totals_of(groups.get(p.pk, [])),
             )
             for p in priorities
         ),
@@ -303,35 +298,14 @@ def plan_on_a_page(
 
 
 def _actions_for(strategy: Strategy, period: ReportingPeriod, previous: ReportingPeriod | None):
-    """The strategy's actions counted in the period or the previous one, with their ratings in each.
-
-    One query: whether each action is expected to report, and the rating of its submitted update, are
-    correlated subqueries for each period. `rating_now` is None when there is no submitted update
-    (a submitted update always has a rating, even "not rated"), which is what makes a missing return.
-    """
-
-    def submitted_rating(p):
-        return Subquery(
-            ProgressUpdate.objects.filter(action=OuterRef("pk"), period=p, submitted_at__isnull=False).values(
-                "rating"
-            )[:1]
-        )
-
-    def expected(p):
-        return Exists(Action.objects.expected_to_report(p).filter(pk=OuterRef("pk")))
-
-    actions = (
+    """The strategy's actions counted in the period or the previous one, with their ratings in each
+    (`reports.rating_counts.rated_actions`): one query. `rating_now` is None when there is no submitted
+    update, which is what makes a missing return."""
+    actions = rated_actions(
         Action.objects.filter(ambition__priority__strategy=strategy)
         .only("pk", "status", "due_on")
-        .annotate(
-            priority_pk=F("ambition__priority_id"),
-            is_expected_now=expected(period),
-            rating_now=submitted_rating(period),
-        )
-        .order_by()
+        .order_by(),
+        period,
+        previous,
     )
-    if previous is None:
-        return actions.filter(is_expected_now=True)
-    return actions.annotate(
-        is_expected_before=expected(previous), rating_before=submitted_rating(previous)
-    ).filter(Q(is_expected_now=True) | Q(is_expected_before=True))
+    return actions.filter(Q(is_expected_now=True) | Q(is_expected_before=True))

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef
+
 from accounts.models import Membership, Partnership, StatusRating
 from core.ratings import Direction, Rating, direction_of_travel
 from core.templatetags.govuk import long_date
@@ -16,6 +18,7 @@ from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
 from reports.models import ExceptionRule, ExceptionRuleSetting
+from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,16 @@ def exception_report_build(
     rules = rules_in_force(partnership)
     actions = (
         list(
-            Action.objects.filter(ambition__priority__strategy=strategy)
-            .expected_to_report(period)
+            rated_actions(
+                Action.objects.filter(ambition__priority__strategy=strategy).expected_to_report(period),
+                period,
+                previous_period,
+            )
+            .annotate(
+                owner_organisation=Membership.objects.for_partnership(partnership).organisation_name_of(
+                    OuterRef("owner")
+                )
+            )
             .select_related("ambition__priority__lead", "ambition__priority__lead_organisation", "owner")
             .in_order()
         )
@@ -130,11 +141,8 @@ def exception_report_build(
     updates = _submitted_updates(actions, period)
     previous_updates = _submitted_updates(actions, previous_period) if previous_period else {}
     milestones = _overdue_milestones(actions, today)
-    organisations = dict(
-        Membership.objects.filter(partnership=partnership).values_list("user_id", "organisation__name")
-    )
 
-    rows, sections, item_count = {}, {}, 0
+    sections, item_count = {}, 0
     for action in actions:
         state = ActionState(
             action=action,
@@ -145,10 +153,6 @@ def exception_report_build(
             today=today,
         )
         priority = action.ambition.priority
-        row = rows.setdefault(priority.pk, _summary_row(priority))
-        row["counts"][state.rating] += 1
-        row["previous_counts"][state.previous_rating or Rating.NOT_RATED] += 1
-        row["total"] += 1
         reasons = [reason for rule in rules if (reason := RULES[rule](state))]
         if reasons:
             item_count += 1
@@ -157,14 +161,8 @@ def exception_report_build(
                 action.ambition_id,
                 {"ambition": f"{action.ambition.reference} {action.ambition.title}", "items": []},
             )
-            ambition["items"].append(_item(state, reasons, organisations.get(action.owner_id, "")))
+            ambition["items"].append(_item(state, reasons, action.owner_organisation or ""))
 
-    totals = {"counts": _zero_counts(), "previous_counts": _zero_counts(), "total": 0}
-    for row in rows.values():
-        for rating in Rating:
-            totals["counts"][rating] += row["counts"][rating]
-            totals["previous_counts"][rating] += row["previous_counts"][rating]
-        totals["total"] += row["total"]
     return {
         "partnership": partnership.name,
         "strategy": strategy.title if strategy else "",
@@ -181,8 +179,11 @@ def exception_report_build(
         "rules": [rule.label for rule in rules],
         "summary": {
             "ratings": [{"rating": rating.value, "label": rating.label} for rating in Rating],
-            "rows": list(rows.values()),
-            "totals": totals,
+            "rows": [
+                {**_priority_heading(group[0].ambition.priority), **_summary_counts(group)}
+                for group in by_priority(actions).values()
+            ],
+            "totals": _summary_counts(actions),
         },
         "sections": [
             {**section, "ambitions": list(section["ambitions"].values())} for section in sections.values()
@@ -210,8 +211,14 @@ def _overdue_milestones(actions: list[Action], today: date) -> dict[int, list[Mi
     return overdue_by_action
 
 
-def _zero_counts() -> dict[str, int]:
-    return dict.fromkeys(Rating.values, 0)
+def _summary_counts(actions: list[Action]) -> dict:
+    """A summary row's figures: the actions' ratings now, and how the same actions were rated before."""
+    ratings = count_ratings(actions, before=Before.SAME_ACTIONS)
+    return {
+        "counts": {rating: ratings.now[rating] for rating in Rating.values},
+        "previous_counts": {rating: ratings.before[rating] for rating in Rating.values},
+        "total": ratings.total,
+    }
 
 
 def _priority_heading(priority) -> dict:
@@ -219,15 +226,6 @@ def _priority_heading(priority) -> dict:
         "priority": f"{priority.reference}. {priority.title}",
         "lead": str(priority.lead) if priority.lead else "",
         "lead_organisation": priority.lead_organisation.name if priority.lead_organisation else "",
-    }
-
-
-def _summary_row(priority) -> dict:
-    return {
-        **_priority_heading(priority),
-        "counts": _zero_counts(),
-        "previous_counts": _zero_counts(),
-        "total": 0,
     }
 
 

@@ -2,8 +2,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from accounts.models import Partnership, User
+from core.forms import MemberChoiceField
 from delivery.models import ReportingPeriod
 from meetings.models import Meeting
+from reports.activity_kinds import KIND_CHOICES
 from reports.models import ExceptionRule
 
 
@@ -49,3 +52,58 @@ class ExceptionRulesForm(forms.Form):
         self.helper.layout = Layout(
             Field.checkboxes("rules", legend_size=Size.MEDIUM), Button("save", "Save rules")
         )
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity page's filters, read from the address so that a filtered list can be shared."""
+
+    DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+
+    kind = forms.MultipleChoiceField(
+        label="What changed",
+        choices=KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose from the kinds of thing listed"},
+    )
+    person = MemberChoiceField(
+        label="Changed by",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Anyone",
+        error_messages={"invalid_choice": "Choose a member of this partnership"},
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The ‘from’ date must be a real date, for example 27/3/2026"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "The ‘to’ date must be a real date, for example 27/3/2026"},
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.members_of(partnership, active_only=False)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.checkboxes("kind", legend_size=Size.SMALL, small=True),
+            Field.select("person"),
+            Field.text("date_from", field_width=10),
+            Field.text("date_to", field_width=10),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned

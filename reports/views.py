@@ -7,18 +7,19 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import DetailView, FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
-from accounts.views import PartnershipMixin
+from accounts.tenancy import PartnershipMixin
 from core.downloads import limited_download
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
-from reports.activity import ActivityFilterForm, activity_for, page_number
+from reports.activity import activity_for, page_number
 from reports.dashboard import plan_on_a_page
 from reports.exceptions import exception_report_build, rules_in_force
-from reports.exports import exception_report_csv, exception_report_docx, exception_report_pdf
-from reports.forms import ExceptionRulesForm, PublishForm
+from reports.exports.csv_file import exception_report_csv
+from reports.exports.pdf import exception_report_pdf
+from reports.exports.word import exception_report_docx
+from reports.forms import ActivityFilterForm, ExceptionRulesForm, PublishForm
 from reports.models import ExceptionReport
 from reports.services import exception_report_publish, exception_rules_set
 
@@ -172,7 +173,7 @@ class ExceptionReportView(PeriodChoiceMixin, TemplateView):
         )
 
 
-class ExceptionReportPublishView(PartnershipMixin, PermissionRequiredMixin, FormView):
+class ExceptionReportPublishView(PartnershipMixin, FormView):
     """Freeze the exception report as it stands and file it with a meeting (administrators)."""
 
     permission_required = "reports.publish_exception_report"
@@ -180,9 +181,6 @@ class ExceptionReportPublishView(PartnershipMixin, PermissionRequiredMixin, Form
     template_name = "reports/exception_report_publish.html"
     nav_section = "reports"
     http_method_names = ["post"]
-
-    def get_permission_object(self):
-        return self.partnership
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership}
@@ -238,16 +236,13 @@ class PublishedReportView(PartnershipMixin, DetailView):
         )
 
 
-class ExceptionRulesView(PartnershipMixin, PermissionRequiredMixin, FormView):
+class ExceptionRulesView(PartnershipMixin, FormView):
     """Switch each exception rule on or off for the partnership's reports (administrators)."""
 
     permission_required = "reports.change_exception_rules"
     form_class = ExceptionRulesForm
     template_name = "reports/exception_rules.html"
     nav_section = "reports"
-
-    def get_permission_object(self):
-        return self.partnership
 
     def get_initial(self):
         return {"rules": list(rules_in_force(self.partnership))}
@@ -276,15 +271,12 @@ class BoardAsksView(PeriodChoiceMixin, TemplateView):
         return super().get_context_data(asks=asks, **kwargs)
 
 
-class ActivityView(PartnershipMixin, PermissionRequiredMixin, TemplateView):
+class ActivityView(PartnershipMixin, TemplateView):
     """Who changed what and when across the partnership, filterable and paginated (administrators)."""
 
     permission_required = "reports.view_activity"
     template_name = "reports/activity.html"
     nav_section = "manage"
-
-    def get_permission_object(self):
-        return self.partnership
 
     def get_context_data(self, **kwargs):
         form = ActivityFilterForm(self.request.GET, partnership=self.partnership)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "delivery",
     "meetings",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

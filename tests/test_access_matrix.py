@@ -112,7 +112,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "delivery:plan_export": ("L333244", None),
     "meetings:meeting_list": ("L222244", None),
     "meetings:meeting_detail": ("L222244", None),
-    "meetings:person_hand_over": ("L333244", "L333244"),
+    "accounts:person_hand_over": ("L333244", "L333244"),
 }
 
 REFUSED = {"3", "4", "5"}

@@ -63,7 +63,7 @@ OBJECTS = {
     "accounts:person_edit": lambda: _first(_members().exclude(user__username="demo-admin")),
     "accounts:person_deactivate": lambda: _first(_members().filter(is_active=True, role="officer")),
     "accounts:person_reactivate": lambda: _first(_members().filter(is_active=False)),
-    "meetings:person_hand_over": lambda: _first(_members().filter(user__username="demo-officer")),
+    "accounts:person_hand_over": lambda: _first(_members().filter(user__username="demo-officer")),
     "priorities:strategy_edit": lambda: _first(_strategies()),
     "priorities:strategy_transition": lambda: _first(_strategies().filter(status=Strategy.Status.DRAFT)),
     "priorities:sign_off_edit": lambda: _first(_strategies().filter(sign_offs__isnull=False)),

@@ -126,7 +126,7 @@ def pages(partnership, person, organisation, invitation):
         ("get", url("accounts:person_edit", partnership, pk=person.pk)),
         ("get", url("accounts:person_deactivate", partnership, pk=person.pk)),
         ("get", url("accounts:person_reactivate", partnership, pk=person.pk)),
-        ("get", url("meetings:person_hand_over", partnership, pk=person.pk)),
+        ("get", url("accounts:person_hand_over", partnership, pk=person.pk)),
         ("get", url("accounts:organisation_list", partnership)),
         ("get", url("accounts:organisation_create", partnership)),
         ("get", url("accounts:organisation_edit", partnership, pk=organisation.pk)),
@@ -176,7 +176,7 @@ def test_another_partnerships_people_answer_404_under_our_address(client, partne
     theirs = MembershipFactory(user__first_name="Secret", user__last_name="Person")
     client.force_login(administrator)
 
-    for name in ("accounts:person_edit", "accounts:person_deactivate", "meetings:person_hand_over"):
+    for name in ("accounts:person_edit", "accounts:person_deactivate", "accounts:person_hand_over"):
         response = client.get(url(name, partnership, pk=theirs.pk))
         assert response.status_code == 404, name
         assert b"Secret" not in response.content
@@ -217,7 +217,7 @@ def test_the_list_shows_active_and_inactive_members_and_pending_invitations(
     assert "pending@example.org" in html
     assert "accepted@example.org" not in html
     assert "revoked@example.org" not in html
-    assert url("meetings:person_hand_over", partnership, pk=person.pk) in html
+    assert url("accounts:person_hand_over", partnership, pk=person.pk) in html
     # No one is offered to deactivate themselves.
     own = Membership.objects.get(user=administrator)
     assert url("accounts:person_deactivate", partnership, pk=own.pk) not in html

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
 from accounts.two_factor import recovery_codes_generate
-from reports.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.data.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.accounts.two_factor_support import authenticator, code_for
 

@@ -9,15 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from delivery.forms import ActionForm, MilestoneForm
+from core.conflicts import EditConflict, version_of
+from delivery.forms.actions import ActionForm
 from delivery.models import Action, Milestone
-from delivery.services import (
-    ActionChangedElsewhere,
-    action_create,
-    action_move,
-    action_update,
-    action_version,
-)
+from delivery.services.actions import action_create, action_move, action_update
+from delivery.services.milestones import milestone_add
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import ActionFactory, MilestoneFactory
 from tests.priorities.factories import StrategicAmbitionFactory
@@ -104,11 +100,13 @@ def test_owner_and_delegates_are_chosen_from_the_partnerships_active_members(par
 
 
 def test_the_owner_is_labelled_with_their_organisation(partnership):
-    membership = MembershipFactory(partnership=partnership, organisation__short_name="LFB")
+    membership = MembershipFactory(
+        partnership=partnership, organisation__name="London Fire Brigade", organisation__short_name="LFB"
+    )
 
     choices = dict(ActionForm(partnership=partnership).fields["owner"].choices)
 
-    assert f"{membership.user}, LFB" in choices.values()
+    assert f"{membership.user} (London Fire Brigade)" in choices.values()
 
 
 def test_partner_organisations_are_the_partnerships_own(partnership, member_of):
@@ -175,10 +173,14 @@ def test_the_due_date_cannot_come_before_the_start_and_the_owner_is_no_delegate(
     ]
 
 
-def test_a_milestone_cannot_be_completed_in_the_future():
+def test_a_milestone_cannot_be_completed_in_the_future_by_any_writer(client, partnership, admin, ambition):
+    [action] = actions_in(ambition, 1)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    form = MilestoneForm(
-        data={
+    client.force_login(admin)
+
+    response = client.post(
+        url("action_milestones", partnership, pk=action.pk),
+        {
             "title": "Sweeps in all parks",
             "due_on_0": "1",
             "due_on_1": "9",
@@ -186,10 +188,14 @@ def test_a_milestone_cannot_be_completed_in_the_future():
             "completed_on_0": str(tomorrow.day),
             "completed_on_1": str(tomorrow.month),
             "completed_on_2": str(tomorrow.year),
-        }
+        },
     )
 
-    assert form.errors == {"completed_on": ["The date completed must be today or in the past"]}
+    assert response.status_code == 200
+    assert "The date completed must be today or in the past" in response.content.decode()
+    assert not Milestone.objects.exists()
+    with pytest.raises(ValidationError, match="today or in the past"):
+        milestone_add(action=action, title="Sweeps", due_on=tomorrow, completed_on=tomorrow)
 
 
 # Services ----------------------------------------------------------------------------------------
@@ -255,10 +261,10 @@ def test_moving_an_action_swaps_it_with_its_neighbour(ambition, index, direction
         Action.objects.filter(ambition=ambition).order_by("order").values_list("order", flat=True)
     ) == [1, 2, 3]
     moved = Action.objects.get(pk=actions[index].pk)
-    assert moved.history.first().history_change_reason == f"Moved {direction} in its strategic ambition"
+    assert moved.history.first().history_change_reason == f"Moved to position {moved.order}"
 
 
-def test_moving_keeps_gaps_in_the_numbering(ambition):
+def test_a_move_numbers_the_actions_1_2_3_without_gaps(ambition):
     first = ActionFactory(ambition=ambition, order=1)
     third = ActionFactory(ambition=ambition, order=3)
 
@@ -266,7 +272,7 @@ def test_moving_keeps_gaps_in_the_numbering(ambition):
 
     first.refresh_from_db()
     third.refresh_from_db()
-    assert (third.order, first.order) == (1, 3)
+    assert (third.order, first.order) == (1, 2)
 
 
 @pytest.mark.parametrize(("index", "direction"), [(0, "up"), (1, "down"), (0, "sideways")])
@@ -281,11 +287,11 @@ def test_the_first_cannot_move_up_nor_the_last_down(ambition, index, direction):
 
 def test_an_edit_opened_before_someone_elses_save_is_refused(ambition):
     [action] = actions_in(ambition, 1)
-    version = action_version(action)
+    version = version_of(action)
     action.title = "Changed elsewhere"
     action.save()
 
-    with pytest.raises(ActionChangedElsewhere):
+    with pytest.raises(EditConflict):
         action_update(action=action, data={"title": "Mine", "owner": action.owner}, version=version)
 
     action.refresh_from_db()
@@ -343,7 +349,7 @@ def test_editing_an_action_through_the_form(client, ambition, partnership, admin
     new_owner = member_of(partnership)
     client.force_login(admin)
     page = client.get(url("action_edit", partnership, pk=action.pk)).content.decode()
-    assert f'value="{action_version(action)}"' in page
+    assert f'value="{version_of(action)}"' in page
 
     response = client.post(
         url("action_edit", partnership, pk=action.pk),
@@ -354,7 +360,7 @@ def test_editing_an_action_through_the_form(client, ambition, partnership, admin
             completed_on_0="1",
             completed_on_1="10",
             completed_on_2="2026",
-            version=action_version(action),
+            version=version_of(action),
         ),
     )
 
@@ -367,7 +373,7 @@ def test_editing_an_action_through_the_form(client, ambition, partnership, admin
 
 def test_a_stale_edit_is_shown_the_conflict_and_saves_nothing(client, ambition, partnership, admin):
     [action] = actions_in(ambition, 1)
-    stale = action_version(action)
+    stale = version_of(action)
     action.title = "Their title"
     action.save()
     client.force_login(admin)
@@ -383,7 +389,7 @@ def test_a_stale_edit_is_shown_the_conflict_and_saves_nothing(client, ambition, 
     assert "My title" in html
     action.refresh_from_db()
     assert action.title == "Their title"
-    assert f'value="{action_version(action)}"' in html
+    assert f'value="{version_of(action)}"' in html
 
 
 def test_a_bad_edit_saves_nothing(client, ambition, partnership, admin):
@@ -392,7 +398,7 @@ def test_a_bad_edit_saves_nothing(client, ambition, partnership, admin):
 
     response = client.post(
         url("action_edit", partnership, pk=action.pk),
-        form_data(action.owner, title="New", owner="", version=action_version(action)),
+        form_data(action.owner, title="New", owner="", version=version_of(action)),
     )
 
     assert "Choose the action&#x27;s owner" in response.content.decode()
@@ -407,13 +413,27 @@ def test_moving_through_the_edit_page(client, ambition, partnership, admin):
     page = client.get(edit_url).content.decode()
     assert url("action_move", partnership, pk=second.pk) in page
 
-    response = client.post(
-        url("action_move", partnership, pk=second.pk), {"direction": "up", "next": edit_url}
-    )
+    move = url("action_move", partnership, pk=second.pk)
+    response = client.post(move, {"direction": "up", "order": "2", "next": edit_url})
 
     assert response["Location"] == edit_url
-    assert "“Action 2” moved up: it is now 2.1.1." in client.get(edit_url).content.decode()
+    assert "Action “Action 2” is now 2.1.1." in client.get(edit_url).content.decode()
     assert list(Action.objects.order_by("order").values_list("title", flat=True)) == ["Action 2", "Action 1"]
+
+
+def test_a_repeated_move_click_moves_the_action_once(client, ambition, partnership, admin):
+    *_, third = actions_in(ambition, 3)
+    client.force_login(admin)
+    edit_url = url("action_edit", partnership, pk=third.pk)
+
+    for _ in range(2):  # the same form, posted twice
+        response = client.post(
+            url("action_move", partnership, pk=third.pk), {"direction": "up", "order": "3", "next": edit_url}
+        )
+
+    assert "The order of the actions had already changed" in client.get(response["Location"]).content.decode()
+    titles = list(Action.objects.order_by("order").values_list("title", flat=True))
+    assert titles == ["Action 1", "Action 3", "Action 2"]
 
 
 def test_moving_the_first_up_is_explained_and_an_outside_next_is_ignored(
@@ -423,7 +443,8 @@ def test_moving_the_first_up_is_explained_and_an_outside_next_is_ignored(
     client.force_login(admin)
 
     response = client.post(
-        url("action_move", partnership, pk=first.pk), {"direction": "up", "next": "https://example.com/"}
+        url("action_move", partnership, pk=first.pk),
+        {"direction": "up", "order": "1", "next": "https://example.com/"},
     )
 
     assert response["Location"] == url("action_edit", partnership, pk=first.pk)
@@ -450,6 +471,7 @@ def test_milestones_are_added_changed_and_removed(client, ambition, partnership,
             "completed_on_0": "1",
             "completed_on_1": "10",
             "completed_on_2": "2026",
+            "version": version_of(milestone),
         },
     )
     milestone.refresh_from_db()
@@ -500,7 +522,7 @@ def change_requests(partnership, ambition, action, milestone):
         ("get", url("action_create", partnership, ambition_pk=ambition.pk), {}),
         ("post", url("action_create", partnership, ambition_pk=ambition.pk), form_data(action.owner)),
         ("get", url("action_edit", partnership, pk=action.pk), {}),
-        ("post", url("action_edit", partnership, pk=action.pk), form_data(action.owner, version=action_version(action))),
+        ("post", url("action_edit", partnership, pk=action.pk), form_data(action.owner, version=version_of(action))),
         ("post", url("action_move", partnership, pk=action.pk), {"direction": "down"}),
         ("get", url("action_milestones", partnership, pk=action.pk), {}),
         ("post", url("action_milestones", partnership, pk=action.pk), {"title": "M", "due_on_0": "1", "due_on_1": "1", "due_on_2": "2027"}),

@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
+from core.conflicts import EditConflict
 from core.ratings import Rating
 from delivery.models import ProgressUpdate, ReportingPeriod
-from delivery.services import UPDATE_FIELDS, ProgressUpdateConflict, progress_update_save
+from delivery.services.updates import UPDATE_FIELDS, progress_update_save
 from tests.accounts.factories import MembershipFactory
 from tests.delivery.factories import ActionFactory, ReportingPeriodFactory
 
@@ -29,9 +30,9 @@ def save_at_once(action, period, people_and_words):
         try:
             barrier.wait(timeout=10)
             outcomes[words] = progress_update_save(
-                action=action, period=period, author=author, data=answers(words), version=0, submit=True
+                action=action, period=period, author=author, data=answers(words), version="", submit=True
             )
-        except ProgressUpdateConflict as conflict:
+        except EditConflict as conflict:
             outcomes[words] = conflict
         finally:
             connection.close()
@@ -58,11 +59,11 @@ def test_concurrent_saves_of_different_text_keep_one_and_refuse_the_other(action
     outcomes = save_at_once(action, period, [(action.owner, "Owner's words"), (delegate, "Delegate's words")])
 
     saved = ProgressUpdate.objects.get(action=action, period=period)
-    assert saved.version == 1
+    assert saved.history.count() == 1
     winner = outcomes[saved.narrative]
     loser = next(outcome for words, outcome in outcomes.items() if words != saved.narrative)
     assert isinstance(winner, ProgressUpdate)
-    assert isinstance(loser, ProgressUpdateConflict)
+    assert isinstance(loser, EditConflict)
     assert loser.saved.pk == saved.pk
 
 
@@ -82,7 +83,7 @@ def test_concurrent_double_submit_of_the_same_text_creates_one_update(action_and
                         period=period,
                         author=action.owner,
                         data=answers("Same words"),
-                        version=0,
+                        version="",
                         submit=True,
                     )
                 )
@@ -101,7 +102,7 @@ def test_concurrent_double_submit_of_the_same_text_creates_one_update(action_and
     assert len(results) == 2
     assert results[0].pk == results[1].pk
     assert ProgressUpdate.objects.filter(action=action, period=period).count() == 1
-    assert ProgressUpdate.objects.get(action=action, period=period).version == 1
+    assert ProgressUpdate.objects.get(action=action, period=period).history.count() == 1
 
 
 def test_the_database_is_the_one_ci_asked_for():

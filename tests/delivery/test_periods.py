@@ -11,12 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.conflicts import version_of
 from delivery.models import ReportingPeriod, UpdateReminder
-from delivery.services import (
-    progress_update_save,
-    reporting_period_transition,
-    reporting_periods_create_year,
-)
+from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
+from delivery.services.updates import progress_update_save
 from tests.accounts.factories import MembershipFactory, PartnershipFactory
 from tests.delivery.factories import ActionFactory, ProgressUpdateFactory, ReportingPeriodFactory
 from tests.priorities.factories import StrategicAmbitionFactory
@@ -192,7 +190,7 @@ def test_locking_freezes_the_periods_updates(sbp):
 
     with pytest.raises(ValidationError, match="locked"):
         progress_update_save(
-            action=action, period=period, author=action.owner, data=data, version=0, submit=True
+            action=action, period=period, author=action.owner, data=data, version="", submit=True
         )
 
     assert not period.progress_updates.exists()
@@ -335,7 +333,12 @@ def test_changing_the_deadline(client, sbp, admin):
 
     response = client.post(
         url("period_deadline", sbp, pk=period.pk),
-        {"update_deadline_0": "6", "update_deadline_1": "11", "update_deadline_2": "2026"},
+        {
+            "update_deadline_0": "6",
+            "update_deadline_1": "11",
+            "update_deadline_2": "2026",
+            "version": version_of(period),
+        },
     )
 
     assert response.status_code == 302

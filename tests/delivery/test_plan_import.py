@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from delivery import imports
-from delivery.imports import COLUMNS, FORMULA, plan_import_confirm, plan_import_run, progress_key
+from delivery.imports import services as imports
+from delivery.imports.checking import FORMULA
+from delivery.imports.columns import COLUMNS
+from delivery.imports.services import plan_import_confirm, plan_import_run, progress_key
 from delivery.models import Action, PlanImport
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import ActionFactory
@@ -307,6 +309,11 @@ def test_optional_columns_left_out_keep_what_the_action_has(client, plan):
         ({"Due date": "31/02/2025"}, "Due date", "“31/02/2025” is not a real date"),
         ({"Start date": "2024-13-01"}, "Start date", "is not a real date"),
         ({"Due date": "31/03/2024"}, "Due date", "The due date must be on or after the start date"),
+        (
+            {"Delegate emails": "dee.delegate@example.org, Kim.Owner@example.org"},
+            "Delegate emails",
+            "The owner can already update the action: do not make them a delegate too",
+        ),
         ({"Priority": "Places"}, "Priority", "Unknown priority “Places”"),
         ({"Priority": "7"}, "Priority", "Unknown priority “7”"),
         ({"Priority": "²"}, "Priority", "Unknown priority “²”"),
@@ -361,6 +368,41 @@ def test_a_bad_row_is_reported_with_its_row_and_column_and_nothing_is_saved(
     assert not Action.objects.exists()
     plan_import.refresh_from_db()
     assert plan_import.state == PlanImport.State.PREVIEW
+
+
+def test_a_new_owner_who_is_a_delegate_is_refused_when_the_file_leaves_delegates_out(client, plan):
+    action = ActionFactory(ambition=plan.violence, order=1, owner=plan.admin)
+    action.delegates.add(plan.owner)
+    required = [c.heading for c in COLUMNS if c.is_required]
+
+    plan_import = preview_of(upload(client, plan, csv_file([row()], headings=required)))
+
+    assert plan_import.errors == [
+        {
+            "row": 2,
+            "column": "Owner email",
+            "message": "The owner can already update the action: do not make them a delegate too",
+        }
+    ]
+    assert (
+        "Confirm import"
+        not in client.get(import_url(plan, "plan_import_preview", import_pk=plan_import.pk)).content.decode()
+    )
+
+
+def test_a_delegate_who_has_left_stays_on_an_action_the_file_leaves_them_on(client, plan):
+    action = ActionFactory(ambition=plan.violence, order=1, owner=plan.owner)
+    leaver = MembershipFactory(partnership=plan.partnership, is_active=False).user
+    action.delegates.add(leaver)
+    required = [c.heading for c in COLUMNS if c.is_required]
+
+    plan_import = preview_of(upload(client, plan, csv_file([row(Action="Renamed")], headings=required)))
+    confirm(client, plan, plan_import)
+
+    action.refresh_from_db()
+    assert plan_import.errors == []
+    assert action.title == "Renamed"
+    assert list(action.delegates.all()) == [leaver]
 
 
 def test_a_reference_used_twice_in_the_file_is_an_error(client, plan):

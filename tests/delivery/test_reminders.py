@@ -16,11 +16,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from delivery.models import Action, ReportingPeriod, UpdateReminder
-from delivery.services import (
-    UpdateRemindersNotSent,
-    update_reminder_periods,
-    update_reminders_send,
-)
+from delivery.services.reminders import UpdateRemindersNotSent, update_reminder_periods, update_reminders_send
 from tests.accounts.factories import MembershipFactory, PartnershipFactory
 from tests.delivery.factories import ActionFactory, ProgressUpdateFactory, ReportingPeriodFactory
 from tests.priorities.factories import StrategicAmbitionFactory
@@ -349,7 +345,7 @@ def test_a_failure_to_email_one_person_still_reminds_the_others(sbp, monkeypatch
     monkeypatch.setattr(EmailMultiAlternatives, "send", send_or_fail)
 
     with (
-        caplog.at_level(logging.ERROR, logger="delivery.services"),
+        caplog.at_level(logging.ERROR, logger="delivery.services.reminders"),
         pytest.raises(UpdateRemindersNotSent) as error,
     ):
         send([period])

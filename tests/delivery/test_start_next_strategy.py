@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from delivery.models import Action, Milestone
-from delivery.services import strategy_start_next
+from delivery.services.actions import strategy_start_next
 from priorities.models import Priority, StrategicAmbition, Strategy
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import ActionFactory, MilestoneFactory

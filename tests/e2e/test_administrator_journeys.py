@@ -12,7 +12,7 @@ from django.db.models import Max
 from playwright.sync_api import expect
 
 from accounts.models import Invitation, Membership, Organisation, User
-from delivery.imports import COLUMNS, SHEET_TITLE
+from delivery.imports.columns import COLUMNS, SHEET_TITLE
 from delivery.models import Action, ReportingPeriod
 from priorities.models import StrategicAmbition, Strategy
 from tests.e2e.conftest import assert_accessible
@@ -163,7 +163,7 @@ def test_an_administrator_invites_someone_who_joins_and_is_made_an_action_owner(
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
 
     follow(page, "Edit action", role="link")
-    page.get_by_label("Owner", exact=True).select_option(label=f"{full_name}, {organisation.short_name}")
+    page.get_by_label("Owner", exact=True).select_option(label=f"{full_name} ({organisation.name})")
     submit(page, "Save changes")
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
     expect(success_banner(page)).to_contain_text(f"Action {action.reference} updated.")

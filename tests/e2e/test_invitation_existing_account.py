@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, Partnership, User
 from accounts.services import invitation_send
-from reports.demo import NORTHFIELD_SLUG
+from demo.data.northfield import NORTHFIELD_SLUG
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e

@@ -242,8 +242,9 @@ def test_owner_adds_and_removes_a_delegate(page, sign_in, demo):
     assert_accessible(page)
 
     select = page.get_by_label("Add a delegate")
-    person = select.locator("option").nth(1).text_content().strip()
-    select.select_option(label=person)
+    label = select.locator("option").nth(1).text_content().strip()  # "Jane Smith (Metropolitan Police)"
+    person = label.rsplit(" (", 1)[0]
+    select.select_option(label=label)
     page.get_by_role("button", name="Add delegate").click()
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
+from core.conflicts import version_of
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
-from priorities.services import version_of
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.priorities.factories import (
     ConsultationFactory,
@@ -99,7 +99,7 @@ def test_an_administrator_changes_a_strategys_details(admin_client, strategy):
         strategy_data(
             title="Community Safety Strategy 2024-2027",
             summary="Prevention, people and places.",
-            seen=version_of(strategy),
+            version=version_of(strategy),
         ),
     )
 
@@ -112,13 +112,14 @@ def test_an_administrator_changes_a_strategys_details(admin_client, strategy):
 
 
 def test_a_change_saved_by_someone_else_meanwhile_is_shown_not_overwritten(admin_client, strategy):
-    seen = version_of(strategy)
+    opened = version_of(strategy)
     theirs = Strategy.objects.get(pk=strategy.pk)
     theirs.summary = "Their summary."
     theirs.save()
 
     response = admin_client.post(
-        url("strategy_edit", strategy.partnership, pk=strategy.pk), strategy_data(summary="Mine.", seen=seen)
+        url("strategy_edit", strategy.partnership, pk=strategy.pk),
+        strategy_data(summary="Mine.", version=opened),
     )
 
     html = html_of(response)
@@ -131,7 +132,7 @@ def test_a_change_saved_by_someone_else_meanwhile_is_shown_not_overwritten(admin
     # Saving again, having seen their change, replaces it.
     again = admin_client.post(
         url("strategy_edit", strategy.partnership, pk=strategy.pk),
-        strategy_data(summary="Mine.", seen=version_of(strategy)),
+        strategy_data(summary="Mine.", version=version_of(strategy)),
     )
     assert again.status_code == 302
     strategy.refresh_from_db()
@@ -233,7 +234,7 @@ def test_an_administrator_records_a_responsible_authoritys_decision(admin_client
             **date_input("decided_on", datetime.date(2024, 3, 20)),
             "decided_by": "Borough Commander",
             "notes": "By letter.",
-            "seen": version_of(sign_off),
+            "version": version_of(sign_off),
         },
     )
 
@@ -257,7 +258,12 @@ def test_a_decision_without_its_date_is_an_error_and_saves_nothing(admin_client,
 
     response = admin_client.post(
         record,
-        {"decision": "declined", **date_input("decided_on"), "decided_by": "", "seen": version_of(sign_off)},
+        {
+            "decision": "declined",
+            **date_input("decided_on"),
+            "decided_by": "",
+            "version": version_of(sign_off),
+        },
     )
 
     assert ERROR_SUMMARY in html_of(response)
@@ -350,7 +356,7 @@ def test_an_administrator_changes_a_priority(admin_client, strategy):
             "description": "",
             "lead": new_lead.user.pk,
             "lead_organisation": priority.lead_organisation.pk,
-            "seen": version_of(priority),
+            "version": version_of(priority),
         },
     )
 
@@ -419,7 +425,7 @@ def test_an_administrator_adds_changes_and_moves_strategic_ambitions(admin_clien
 
     admin_client.post(
         url("ambition_edit", strategy.partnership, pk=ambition.pk),
-        {"title": "Safer town centres at night", "strategic_plan": "", "seen": version_of(ambition)},
+        {"title": "Safer town centres at night", "strategic_plan": "", "version": version_of(ambition)},
     )
     admin_client.post(
         url("ambition_move", strategy.partnership, pk=ambition.pk), {"direction": "up", "order": "2"}
@@ -468,7 +474,7 @@ def test_an_administrator_records_and_changes_a_consultation(admin_client, strat
 
     admin_client.post(
         url("consultation_edit", strategy.partnership, pk=consultation.pk),
-        consultation_data(responses_received="340", seen=version_of(consultation)),
+        consultation_data(responses_received="340", version=version_of(consultation)),
     )
 
     consultation.refresh_from_db()

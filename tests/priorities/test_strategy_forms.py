@@ -27,7 +27,7 @@ def strategy_data(**changes):
         "summary": "",
         "strategic_assessment": "",
         "local_definitions": "",
-        "seen": "",
+        "version": "",
     }
     data.update(changes)
     return data
@@ -88,7 +88,7 @@ def test_a_strategy_title_is_unique_in_its_partnership_only():
 
 
 def priority_form(strategy, instance=None, **changes):
-    data = {"title": "Places", "description": "", "lead": "", "lead_organisation": "", "seen": ""}
+    data = {"title": "Places", "description": "", "lead": "", "lead_organisation": "", "version": ""}
     data.update(changes)
     return PriorityForm(
         data=data, instance=instance or Priority(strategy=strategy), partnership=strategy.partnership
@@ -182,7 +182,7 @@ def consultation_form(**changes):
         "method": "Online survey",
         "responses_received": "250",
         "findings": "More visible patrols.",
-        "seen": "",
+        "version": "",
     }
     data.update(changes)
     return ConsultationForm(data=data, instance=Consultation(strategy=StrategyFactory()))
@@ -222,7 +222,7 @@ def sign_off_form(**changes):
         **date_input("decided_on", datetime.date(2024, 3, 20)),
         "decided_by": "Chief Executive",
         "notes": "",
-        "seen": "",
+        "version": "",
     }
     data.update(changes)
     return SignOffForm(data=data, organisation=OrganisationFactory(name="London Fire Brigade"))

@@ -6,19 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Membership
+from core.conflicts import EditConflict, save_if_unchanged, version_of
 from priorities.models import Priority, SignOff, StrategicAmbition, Strategy
 from priorities.services import (
     AdoptionRefused,
-    EditConflict,
     ambition_create,
     ambition_move,
     priority_create,
     priority_move,
-    record_save,
     sign_off_record,
     strategy_create,
     strategy_transition,
-    version_of,
 )
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.priorities.factories import (
@@ -192,19 +190,19 @@ def test_a_strategy_must_start_before_it_ends():
 
 def test_a_change_saved_after_the_form_was_opened_is_not_overwritten():
     strategy = StrategyFactory(title="Original")
-    seen = version_of(strategy)
+    opened = version_of(strategy)
     theirs = Strategy.objects.get(pk=strategy.pk)
     theirs.title = "Theirs"
     theirs.save()
 
     strategy.title = "Mine"
     with pytest.raises(EditConflict) as conflict:
-        record_save(instance=strategy, seen=seen)
+        save_if_unchanged(strategy, version=opened)
 
     assert conflict.value.saved.title == "Theirs"
     assert Strategy.objects.get(pk=strategy.pk).title == "Theirs"
     strategy.title = "Mine"
-    record_save(instance=strategy, seen=version_of(conflict.value.saved))
+    save_if_unchanged(strategy, version=version_of(conflict.value.saved))
     assert Strategy.objects.get(pk=strategy.pk).title == "Mine"
 
 
@@ -358,7 +356,7 @@ def test_recording_a_responsible_authoritys_agreement(awaiting_sign_off, adminis
         decided_on=datetime.date(2024, 3, 20),
         decided_by="Borough Commander",
         notes="Agreed by email.",
-        seen=version_of(sign_off),
+        version=version_of(sign_off),
         by=administrator,
     )
 
@@ -398,7 +396,7 @@ def test_setting_a_sign_off_back_to_pending_clears_its_date(awaiting_sign_off, a
         decision="pending",
         decided_on=datetime.date(2024, 3, 20),
         decided_by="Someone",
-        seen=version_of(sign_off),
+        version=version_of(sign_off),
         by=administrator,
     )
 
@@ -435,7 +433,7 @@ def test_a_sign_off_from_an_organisation_that_is_not_a_responsible_authority_is_
 def test_a_sign_off_recorded_after_the_form_was_opened_is_not_overwritten(awaiting_sign_off, administrator):
     strategy = awaiting_sign_off
     sign_off = strategy.sign_offs.get(organisation__name="London Fire Brigade")
-    seen = version_of(sign_off)
+    opened = version_of(sign_off)
     agree(strategy, "London Fire Brigade")
     SignOff.objects.get(pk=sign_off.pk).save()  # a later save, as through the form
 
@@ -446,7 +444,7 @@ def test_a_sign_off_recorded_after_the_form_was_opened_is_not_overwritten(awaiti
             decision="declined",
             decided_on=datetime.date(2024, 3, 21),
             decided_by="Someone else",
-            seen=seen,
+            version=opened,
             by=administrator,
         )
 

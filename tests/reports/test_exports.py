@@ -8,7 +8,9 @@ import subprocess
 import pytest
 from docx import Document
 
-from reports.exports import CSV_HEADER, exception_report_csv, exception_report_docx, exception_report_pdf
+from reports.exports.csv_file import CSV_HEADER, exception_report_csv
+from reports.exports.pdf import exception_report_pdf
+from reports.exports.word import exception_report_docx
 
 RATINGS = [
     {"rating": "red", "label": "Red"},

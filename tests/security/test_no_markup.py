@@ -33,9 +33,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Membership
 from accounts.services import invitation_resend, invitation_send
-from delivery.imports import HEADINGS, plan_import_check
+from delivery.imports.columns import HEADINGS
+from delivery.imports.services import plan_import_check
 from delivery.models import ProgressUpdate, ReportingPeriod
-from delivery.services import update_reminders_send
+from delivery.services.reminders import update_reminders_send
 from priorities.models import Strategy
 from reports.services import exception_report_publish
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
@@ -114,7 +115,7 @@ BY_NAME = {
     ("delivery:period_open", "pk"): "upcoming_period",
     ("delivery:period_unlock", "pk"): "locked_period",
     ("accounts:person_reactivate", "pk"): "former_lead_membership",
-    ("meetings:person_hand_over", "pk"): "former_lead_membership",
+    ("accounts:person_hand_over", "pk"): "former_lead_membership",
 }
 EXTENSIONS = ("docx", "pdf", "csv")
 

@@ -13,7 +13,7 @@ from accounts.models import Membership
 from core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField
 from delivery.models import Action, ProgressUpdate, ReportingPeriod
-from delivery.services import progress_update_save
+from delivery.services.updates import progress_update_save
 from meetings.models import AgendaItem
 from priorities.models import SignOff, Strategy
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
@@ -111,7 +111,7 @@ def test_the_service_refuses_too_long_text_written_without_a_form(action, period
 
     with pytest.raises(ValidationError) as refused:
         progress_update_save(
-            action=action, period=period, author=action.owner, data=data, version=0, submit=True
+            action=action, period=period, author=action.owner, data=data, version="", submit=True
         )
 
     assert refused.value.message_dict["narrative"] == ["Progress must be 10,000 characters or fewer"]
@@ -155,7 +155,7 @@ def test_sign_off_notes_and_a_reopening_reason_are_bounded_on_their_forms(client
 
     response = client.post(
         f"{sign_off_url}?organisation={authority.pk}",
-        {"decision": "pending", "notes": "n" * (TEXT_MAX_LENGTH + 1), "seen": ""},
+        {"decision": "pending", "notes": "n" * (TEXT_MAX_LENGTH + 1), "version": ""},
     )
 
     assert response.status_code == 200

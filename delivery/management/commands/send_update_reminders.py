@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from core.text import count_of
 from delivery.models import UpdateReminder
-from delivery.services import (
+from delivery.services.reminders import (
     UpdateRemindersNotSent,
     update_reminder_periods,
     update_reminders_due,
@@ -34,14 +35,6 @@ def _days(value: str) -> list[int]:
     if any(day < 0 for day in days):
         raise ArgumentTypeError(f"give days as positive numbers, not {value!r}")
     return days
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
 
 
 def _listed(days: list[int]) -> str:
@@ -108,25 +101,25 @@ class Command(BaseCommand):
             self.stderr.write(f"Could not remind {recipient} <{recipient.email}>: {error}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{today:%Y-%m-%d}: reminded {_people(people)} "
-                f"about updates due in {_plural(len(periods), 'open reporting period')}."
+                f"{today:%Y-%m-%d}: reminded {count_of(people, 'person', 'people')} "
+                f"about updates due in {count_of(len(periods), 'open reporting period')}."
             )
         )
         if failures:
-            raise CommandError(f"{_plural(len(failures), 'reminder')} could not be sent; see the log.")
+            raise CommandError(f"{count_of(len(failures), 'reminder')} could not be sent; see the log.")
 
     def _dry_run(self, *, periods, today):
         everyone = update_reminders_due(periods=periods, today=today)
         for due in everyone:
             self.stdout.write(
                 f"Would remind {due.recipient} <{due.recipient.email}> about "
-                f"{_plural(due.action_count, 'action')}."
+                f"{count_of(due.action_count, 'action')}."
             )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{today:%Y-%m-%d}: dry run, would remind "
-                f"{_people(len(everyone))} about updates due in "
-                f"{_plural(len(periods), 'open reporting period')}. Nothing was sent or recorded."
+                f"{count_of(len(everyone), 'person', 'people')} about updates due in "
+                f"{count_of(len(periods), 'open reporting period')}. Nothing was sent or recorded."
             )
         )
 
@@ -144,7 +137,7 @@ class Command(BaseCommand):
                 actions_by_person.get(reminder.recipient, 0) + reminder.action_count
             )
         for recipient, count in actions_by_person.items():
-            self.stdout.write(f"Reminded {recipient} <{recipient.email}> about {_plural(count, 'action')}.")
+            self.stdout.write(f"Reminded {recipient} <{recipient.email}> about {count_of(count, 'action')}.")
         return len(actions_by_person)
 
     @staticmethod

@@ -1,0 +1,98 @@
+"""The one set of rules every write of an action keeps, whoever writes it.
+
+An action is written by its administrators' form, the plan import, "Start next strategy", the
+hand-over and the delegates page, all through `delivery.services`, and every one of those writes is
+checked here first:
+
+- its owner and delegates are active members of the partnership. Only the people a write puts on
+  the action are checked: someone already on it (or on the action it carries over) keeps their
+  place when they leave, as the record of who did the work, until their work is handed over;
+- its owner is never also a delegate (the owner can already update it);
+- its partner organisations are the partnership's own;
+- its dates are coherent: due on or after the start, and a completion date, not in the future,
+  exactly when it is completed;
+- its reference follows its order: a number from 1 within its strategic ambition (no two actions
+  of an ambition share one: the model's unique constraint, checked by `full_clean`).
+
+`action_problems` checks values in memory against the partnership's active members given to it, so
+the plan import checks thousands of rows against the members it loaded once; `action_check` looks
+the members up and raises the problems as a ValidationError keyed by the action's field names.
+"""
+
+from collections.abc import Collection, Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from delivery.models import Action
+
+OWNER_IS_DELEGATE = "The owner can already update the action: do not make them a delegate too"
+
+
+def action_problems(
+    action: Action,
+    *,
+    delegates: Iterable[User],
+    partner_organisations: Iterable[Organisation],
+    partnership_id: int,
+    members: Collection[int],
+    kept: Collection[int] = (),
+) -> dict[str, str]:
+    """What is wrong with the action as it would be saved, by field name; empty when nothing is.
+
+    `members` holds the ids of the active members of the partnership (`partnership_id`) and `kept`
+    those of the people already on the action. A field left empty (None) is not checked here:
+    `full_clean` asks for it.
+    """
+    problems = {}
+    if action.order is None or action.order < 1:
+        problems["order"] = "An action's number within its strategic ambition starts at 1"
+    if action.owner_id is not None and action.owner_id not in members and action.owner_id not in kept:
+        problems["owner"] = "Choose an active member of this partnership"
+    delegate_ids = [person.pk for person in delegates]
+    if any(pk not in members and pk not in kept for pk in delegate_ids):
+        problems["delegates"] = "Choose active members of this partnership"
+    elif action.owner_id is not None and action.owner_id in delegate_ids:
+        problems["delegates"] = OWNER_IS_DELEGATE
+    if any(o.partnership_id != partnership_id for o in partner_organisations):
+        problems["partner_organisations"] = "Choose organisations of this partnership"
+    if action.starts_on and action.due_on and action.due_on < action.starts_on:
+        problems["due_on"] = "The due date must be on or after the start date"
+    if action.status == Action.Status.COMPLETED:
+        if action.completed_on is None:
+            problems["completed_on"] = "Enter the date the action was completed"
+        elif action.completed_on > timezone.localdate():
+            problems["completed_on"] = "The date completed must be today or in the past"
+    elif action.completed_on is not None:
+        problems["completed_on"] = "Only a completed action has a date completed"
+    return problems
+
+
+def action_check(
+    action: Action,
+    *,
+    delegates: Iterable[User],
+    partner_organisations: Iterable[Organisation],
+    kept: Collection[int] = (),
+) -> None:
+    """Raise the action's problems (see `action_problems`) as one ValidationError, if it has any."""
+    delegates, partner_organisations = list(delegates), list(partner_organisations)
+    partnership_id = action.ambition.priority.strategy.partnership_id
+    people = {pk for pk in [action.owner_id, *(d.pk for d in delegates)] if pk is not None}
+    members = set(
+        Membership.objects.active()
+        .for_partnership(partnership_id)
+        .filter(user__in=people - set(kept))
+        .values_list("user", flat=True)
+    )
+    problems = action_problems(
+        action,
+        delegates=delegates,
+        partner_organisations=partner_organisations,
+        partnership_id=partnership_id,
+        members=members,
+        kept=kept,
+    )
+    if problems:
+        raise ValidationError(problems)

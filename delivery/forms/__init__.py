@@ -1,0 +1,1 @@
+"""The delivery plan's forms, by the pages that use them."""

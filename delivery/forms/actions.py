@@ -1,0 +1,209 @@
+"""Administering the delivery plan: an action, a milestone, and the strategy that follows on."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from core.conflicts import VersionField
+from core.forms import GovukDateField, MemberChoiceField, MembersChoiceField, RecordsChoiceField
+from delivery.models import Action, Milestone
+from priorities.models import Strategy
+
+
+class ActionForm(forms.ModelForm):
+    """An action's details; the people and organisations to choose from are the partnership's own."""
+
+    owner = MemberChoiceField(
+        queryset=User.objects.none(),
+        label="Owner",
+        help_text="The one person accountable for the action: an active member of the partnership.",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the action's owner",
+            "invalid_choice": "Choose an active member of this partnership as the owner",
+        },
+    )
+    delegates = MembersChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Delegates (optional)",
+        help_text="People who may update progress on the owner's behalf.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose active members of this partnership as delegates"},
+    )
+    partner_organisations = RecordsChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Partner organisations (optional)",
+        help_text="Other agencies that contribute to the action.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose organisations of this partnership"},
+    )
+    starts_on = GovukDateField(name="start date", label="Start date", help_text="For example, 1 4 2027.")
+    due_on = GovukDateField(name="due date", label="Due date", help_text="For example, 31 3 2028.")
+    completed_on = GovukDateField(
+        name="date completed",
+        label="Date completed",
+        required=False,
+        help_text="Needed when the status is completed; left empty otherwise.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "delegates",
+            "partner_organisations",
+            "starts_on",
+            "due_on",
+            "status",
+            "completed_on",
+            "resources",
+            "success_measure",
+        ]
+        labels = {
+            "title": "Title",
+            "description": "Description (optional)",
+            "status": "Status",
+            "resources": "Resources or funding (optional)",
+            "success_measure": "Success measure (optional)",
+        }
+        error_messages = {
+            "title": {
+                "required": "Enter the action's title",
+                "max_length": "The title must be 300 characters or fewer",
+            },
+            "status": {"required": "Choose the action's status"},
+        }
+        widgets = {"status": forms.RadioSelect}
+
+    def __init__(self, *args, partnership, button: str = "Save action", **kwargs):
+        super().__init__(*args, **kwargs)
+        members = User.objects.members_of(partnership)
+        self.fields["owner"].queryset = members
+        self.fields["delegates"].queryset = members
+        self.fields["partner_organisations"].queryset = Organisation.objects.filter(partnership=partnership)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field.textarea("description", rows=4),
+            Field.select("owner"),
+            Field.checkboxes("delegates", small=True),
+            Field.checkboxes("partner_organisations", small=True),
+            Field("starts_on"),
+            Field("due_on"),
+            Field.radios("status", small=True),
+            Field("completed_on"),
+            Field.textarea("resources", rows=3),
+            Field.textarea("success_measure", rows=3),
+            "version",
+            Button("save", button),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
+        if starts_on and due_on and starts_on > due_on:
+            self.add_error("due_on", "The due date must be the same as or after the start date")
+        owner = cleaned.get("owner")
+        if owner is not None and owner in cleaned.get("delegates", []):
+            self.add_error(
+                "delegates", "The owner can already update the action: do not make them a delegate too"
+            )
+        if cleaned.get("status") == Action.Status.COMPLETED:
+            completed_on = cleaned.get("completed_on")
+            if completed_on is None and "completed_on" not in self.errors:
+                self.add_error("completed_on", "Enter the date the action was completed")
+            elif completed_on is not None and completed_on > timezone.localdate():
+                self.add_error("completed_on", "The date completed must be today or in the past")
+        elif "status" in cleaned:
+            # Only a completed action has a completion date (the database insists), so clear it.
+            self.errors.pop("completed_on", None)
+            cleaned["completed_on"] = None
+        return cleaned
+
+    @property
+    def action_data(self) -> dict:
+        """The action's fields as entered, ready for `action_create` or `action_update`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone of an action: what, by when, and when it was done."""
+
+    due_on = GovukDateField(name="due date", label="Due date", help_text="For example, 30 9 2027.")
+    completed_on = GovukDateField(
+        name="date completed",
+        label="Date completed (optional)",
+        required=False,
+        help_text="Leave empty until the milestone is done.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "completed_on"]
+        labels = {"title": "Milestone"}
+        error_messages = {
+            "title": {
+                "required": "Enter the milestone",
+                "max_length": "The milestone must be 300 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args, button: str = "Save milestone", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title"), Field("due_on"), Field("completed_on"), "version", Button("save", button)
+        )
+
+    @property
+    def milestone_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("title", "due_on", "completed_on")}
+
+
+class StrategyStartNextForm(forms.Form):
+    """The title and dates of the strategy that follows on from another."""
+
+    title = forms.CharField(
+        label="Title of the new strategy",
+        max_length=200,
+        help_text="For example, Community Safety Strategy 2027-30.",
+        error_messages={
+            "required": "Enter the title of the new strategy",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    starts_on = GovukDateField(name="start date", label="Start date", help_text="For example, 1 4 2027.")
+    ends_on = GovukDateField(name="end date", label="End date", help_text="For example, 31 3 2030.")
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field("starts_on"),
+            Field("ends_on"),
+            Button("start", "Start the new strategy"),
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if Strategy.objects.for_partnership(self.partnership).filter(title__iexact=title).exists():
+            raise ValidationError(f"A strategy called “{title}” already exists: choose another title")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The end date must be after the start date")
+        return cleaned

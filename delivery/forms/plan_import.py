@@ -1,0 +1,42 @@
+"""Uploading a delivery plan to import."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+
+from priorities.models import Strategy
+
+
+class PlanImportForm(forms.Form):
+    """Choose the strategy a delivery-plan spreadsheet is for, and the file to check."""
+
+    strategy = forms.ModelChoiceField(
+        queryset=Strategy.objects.none(),
+        label="Strategy",
+        help_text="The actions are imported into this strategy's delivery plan.",
+        empty_label=None,
+        error_messages={
+            "required": "Choose a strategy",
+            "invalid_choice": "Choose a strategy of this partnership",
+        },
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="An Excel workbook (.xlsx) or a CSV file (.csv), smaller than 2 MB, with up to 5,000 actions.",
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": "Select a file to upload",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file to upload",
+        },
+    )
+
+    def __init__(self, *args, strategies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = strategies
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("strategy"),
+            Field("file"),
+            Button("upload", "Upload and check the file"),
+        )

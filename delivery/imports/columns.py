@@ -1,0 +1,67 @@
+"""The columns of the delivery-plan spreadsheet: one row per action, one `Column` per field."""
+
+from dataclasses import dataclass
+
+SHEET_TITLE = "Delivery plan"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the delivery-plan spreadsheet."""
+
+    key: str
+    heading: str
+    is_required: bool
+    hint: str
+    width: int = 20
+
+
+COLUMNS = (
+    Column(
+        "reference", "Reference", True, "The action's number: priority.ambition.action, such as 1.2.3.", 12
+    ),
+    Column("priority", "Priority", True, "The priority's number or title. May be left empty.", 28),
+    Column(
+        "ambition",
+        "Strategic ambition",
+        True,
+        "The ambition's number within its priority, or its title. May be left empty.",
+        32,
+    ),
+    Column("title", "Action", True, "What will be done, in up to 300 characters.", 40),
+    Column("description", "Description", False, "More detail, if needed.", 40),
+    Column(
+        "owner",
+        "Owner email",
+        True,
+        "The email address of the one person accountable: an active member of the partnership.",
+        30,
+    ),
+    Column(
+        "delegates",
+        "Delegate emails",
+        False,
+        "Email addresses of people who may update progress for the owner, separated by commas.",
+        30,
+    ),
+    Column(
+        "partners",
+        "Partner organisations",
+        False,
+        "Short names of the partner organisations, separated by commas, such as LFB, MPS.",
+        24,
+    ),
+    Column("starts_on", "Start date", True, "DD/MM/YYYY, such as 01/04/2024 (or 2024-04-01).", 14),
+    Column("due_on", "Due date", True, "DD/MM/YYYY, on or after the start date.", 14),
+    Column(
+        "status",
+        "Status",
+        False,
+        "Not started, In progress, Completed, Cancelled or On hold. Empty: not started, or unchanged.",
+        14,
+    ),
+    Column("resources", "Resources or funding", False, "Any resources or funding note.", 30),
+    Column("success_measure", "Success measure", False, "How the partnership will know it worked.", 30),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+HEADINGS = {column.key: column.heading for column in COLUMNS}

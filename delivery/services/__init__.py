@@ -1,0 +1,1 @@
+"""The delivery plan's writes, by area: updates, actions, periods, reminders."""

@@ -1,0 +1,262 @@
+"""Every write of an action: adding, changing, reopening, delegates, moving, and carrying unfinished work into the next strategy.
+
+Each goes through the one validator of actions (delivery/action_validation.py)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+
+from accounts.models import User
+from core.conflicts import lock_unchanged
+from core.history import change_reason
+from core.ordering import move_in_order
+from delivery.action_validation import action_check
+from delivery.models import Action, Milestone
+from priorities.models import Priority, StrategicAmbition, Strategy
+
+
+@transaction.atomic
+def action_reopen(*, action: Action, reason: str) -> Action:
+    """Reopen a completed action, recording why in its history."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.status != Action.Status.COMPLETED:
+        raise ValidationError("Only a completed action can be reopened.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the action is being reopened."})
+    action.status = Action.Status.IN_PROGRESS
+    action.completed_on = None
+    action._change_reason = change_reason(f"Reopened: {reason}")
+    action.full_clean()
+    action.save()
+    return action
+
+
+def action_delegate_add(*, action: Action, delegate: User, reason: str = "") -> None:
+    """Let a member of the action's partnership update its progress on the owner's behalf.
+
+    Checked by the one validator of actions; its problems are raised under "delegate".
+    """
+    delegates = [*action.delegates.all(), delegate]
+    try:
+        action_check(
+            action,
+            delegates=delegates,
+            partner_organisations=action.partner_organisations.all(),
+            kept=_people_on(action),
+        )
+    except ValidationError as error:
+        raise ValidationError({"delegate": error.message_dict.get("delegates", error.messages)}) from error
+    if reason:
+        action._change_reason = change_reason(reason)
+    action.delegates.add(delegate)
+
+
+def action_delegate_remove(*, action: Action, delegate: User, reason: str = "") -> None:
+    """Stop a delegate updating the action (removing someone never breaks the validator's rules)."""
+    if reason:
+        action._change_reason = change_reason(reason)
+    action.delegates.remove(delegate)
+
+
+ACTION_RELATED = ("delegates", "partner_organisations")
+
+
+def _action_fields_set(action: Action, data: dict) -> None:
+    for field, value in data.items():
+        if field not in ACTION_RELATED:
+            setattr(action, field, value)
+
+
+def _action_save(action: Action, data: dict, *, kept: set[int], reason: str, by: User | None) -> Action:
+    """Set the data on the action, check it with the one validator, then save it with its people.
+
+    `kept` are the people already on the action (or on the one it carries over), who may stay on
+    it when no longer active members (see `delivery.action_validation`).
+    """
+    _action_fields_set(action, data)
+    existing = action.pk is not None
+    delegates = list(data["delegates"] if "delegates" in data else action.delegates.all() if existing else [])
+    partners = list(
+        data["partner_organisations"]
+        if "partner_organisations" in data
+        else action.partner_organisations.all()
+        if existing
+        else []
+    )
+    action_check(action, delegates=delegates, partner_organisations=partners, kept=kept)
+    if reason:
+        action._change_reason = change_reason(reason)
+    if by is not None:
+        action._history_user = by
+    action.full_clean()
+    action.save()
+    if "delegates" in data:
+        action.delegates.set(delegates)
+    if "partner_organisations" in data:
+        action.partner_organisations.set(partners)
+    return action
+
+
+def _people_on(action: Action | None) -> set[int]:
+    """The owner and delegates of an action (none for no action)."""
+    if action is None:
+        return set()
+    return {action.owner_id, *(person.pk for person in action.delegates.all())}
+
+
+@transaction.atomic
+def action_create(
+    *,
+    ambition: StrategicAmbition,
+    data: dict,
+    order: int | None = None,
+    reason: str = "",
+    by: User | None = None,
+) -> Action:
+    """Add an action to its strategic ambition, with its delegates and partners, if the validator agrees.
+
+    `data` holds the action's fields by name; `delegates` and `partner_organisations` are lists.
+    The action goes at the end of the ambition, or at `order` (the plan import's reference). `reason`
+    and `by` are recorded in its history (a page's request records who by itself).
+    """
+    # Lock the ambition so that two actions added at once cannot take the same number.
+    ambition = (
+        StrategicAmbition.objects.select_for_update().select_related("priority__strategy").get(pk=ambition.pk)
+    )
+    if order is None:
+        order = (ambition.actions.aggregate(last=Max("order"))["last"] or 0) + 1
+    action = Action(ambition=ambition, order=order)
+    kept = _people_on(data.get("carried_over_from"))
+    return _action_save(action, data, kept=kept, reason=reason, by=by)
+
+
+@transaction.atomic
+def action_update(
+    *, action: Action, data: dict, version: str, reason: str = "", by: User | None = None
+) -> Action:
+    """Change an action's details if the validator agrees, refusing a form opened before someone else's save.
+
+    `version` is `core.conflicts.version_of` the action as the form showed it: EditConflict if
+    someone saved it since. Fields not in `data` stay as they are. `reason` and `by` are recorded in
+    its history.
+    """
+    saved = lock_unchanged(
+        Action.objects.select_related("ambition__priority__strategy").filter(pk=action.pk), version=version
+    )
+    return _action_save(saved, data, kept=_people_on(saved), reason=reason, by=by)
+
+
+@transaction.atomic
+def action_move(*, action: Action, direction: str) -> Action:
+    """Move an action up or down its strategic ambition; references such as 2.1.3 follow the new order."""
+    items = list(
+        Action.objects.select_for_update()
+        .filter(ambition_id=action.ambition_id)
+        .select_related("ambition__priority")
+        .order_by("order")
+    )
+    return move_in_order(items=items, moving=action, direction=direction, noun="action")
+
+
+@transaction.atomic
+def strategy_start_next(
+    *, strategy: Strategy, title: str, starts_on: date, ends_on: date, by: User
+) -> Strategy:
+    """Start the draft strategy that follows this one, carrying over its structure and unfinished work.
+
+    Copies the priorities (with their leads) and strategic ambitions, and carries every action
+    that is not completed or cancelled into the copied ambition, linked to the action it
+    continues, with its people, partners, status and open milestones. A carried action starts
+    with the new strategy and keeps its due date unless that falls before the new start.
+    """
+    strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+    followed_by = strategy.next_strategies.order_by("starts_on").first()
+    if followed_by is not None:
+        raise ValidationError(f"{strategy} has already been followed by {followed_by}.")
+    reason = f"Started as the strategy after {strategy.title}"
+    new = Strategy(
+        partnership_id=strategy.partnership_id,
+        title=title.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=Strategy.Status.DRAFT,
+        previous_strategy=strategy,
+        local_definitions=strategy.local_definitions,
+    )
+    _created(new, by=by, reason=reason)
+
+    ambitions: dict[int, StrategicAmbition] = {}
+    for priority in strategy.priorities.order_by("order").prefetch_related("ambitions"):
+        new_priority = Priority(
+            strategy=new,
+            order=priority.order,
+            title=priority.title,
+            description=priority.description,
+            lead_id=priority.lead_id,
+            lead_organisation_id=priority.lead_organisation_id,
+        )
+        _created(new_priority, by=by, reason=reason)
+        for ambition in priority.ambitions.all():
+            ambitions[ambition.pk] = StrategicAmbition(
+                priority=new_priority,
+                order=ambition.order,
+                title=ambition.title,
+                strategic_plan=ambition.strategic_plan,
+            )
+            _created(ambitions[ambition.pk], by=by, reason=reason)
+
+    unfinished = (
+        Action.objects.filter(ambition__priority__strategy=strategy)
+        .active()
+        .select_related("ambition__priority")
+        .prefetch_related(
+            "delegates",
+            "partner_organisations",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(completed_on__isnull=True),
+                to_attr="open_milestones",
+            ),
+        )
+        .in_order()
+    )
+    numbers: dict[int, int] = {}
+    for old in unfinished:
+        ambition = ambitions[old.ambition_id]
+        numbers[ambition.pk] = numbers.get(ambition.pk, 0) + 1
+        carried = action_create(
+            ambition=ambition,
+            order=numbers[ambition.pk],  # renumbered 1, 2, 3 … without the finished actions
+            data={
+                "title": old.title,
+                "description": old.description,
+                "owner_id": old.owner_id,
+                "delegates": list(old.delegates.all()),
+                "partner_organisations": list(old.partner_organisations.all()),
+                "starts_on": starts_on,
+                "due_on": max(old.due_on, starts_on),
+                "status": old.status,
+                "resources": old.resources,
+                "success_measure": old.success_measure,
+                "carried_over_from": old,
+            },
+            reason=f"Carried over from {old.reference} in {strategy.title}",
+            by=by,
+        )
+        for milestone in old.open_milestones:
+            _created(
+                Milestone(action=carried, title=milestone.title, due_on=milestone.due_on),
+                by=by,
+                reason=f"Carried over from {old.reference} in {strategy.title}",
+            )
+    return new
+
+
+def _created(instance, *, by: User, reason: str) -> None:
+    """Validate and save a new row, recording who made it and why in its history."""
+    instance._history_user = by
+    instance._change_reason = change_reason(reason)
+    instance.full_clean()
+    instance.save()

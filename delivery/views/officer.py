@@ -1,0 +1,289 @@
+"""Officers' pages: My actions, the delivery plan, an action, its progress update, reopening and delegates."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from accounts.models import Membership, StatusRating, User
+from accounts.tenancy import PartnershipMixin
+from core.conflicts import EditConflict, EditConflictMixin, differences, form_differences, version_of
+from core.limits import whole_number
+from core.ratings import direction_of_travel
+from delivery.filters import ActionFilter
+from delivery.forms.officer import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
+from delivery.history import action_changes
+from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from delivery.services.actions import action_delegate_add, action_delegate_remove, action_reopen
+from delivery.services.updates import progress_update_initial, progress_update_save
+
+
+class MyActionsView(PartnershipMixin, TemplateView):
+    """What the signed-in person owns, is a delegate on or leads, and this period's return for each."""
+
+    template_name = "delivery/my_actions.html"
+    nav_section = "my_actions"
+
+    def get_context_data(self, **kwargs):
+        period = ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
+        actions = (
+            Action.objects.for_partnership(self.partnership)
+            .for_person(self.request.user)
+            .select_related("ambition__priority__lead_organisation", "ambition__priority__lead", "owner")
+            .with_latest_update()
+            .in_order()
+        )
+        today = timezone.localdate()
+        if period is not None:
+            actions = actions.with_update_for(period)
+            expected = set(actions.expected_to_report(period).values_list("pk", flat=True))
+        actions = list(actions)
+        for action in actions:
+            action.period_state = (
+                action.update_state(period, today) if period is not None and action.pk in expected else None
+            )
+            action.overdue = action.is_overdue(today)
+        return super().get_context_data(period=period, actions=actions, today=today, **kwargs)
+
+
+class ActionListView(PartnershipMixin, FilterView):
+    """The whole delivery plan, filterable, sortable and paginated, with filters kept in the URL."""
+
+    filterset_class = ActionFilter
+    template_name = "delivery/action_list.html"
+    context_object_name = "actions"
+    paginate_by = 25
+    nav_section = "actions"
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "partnership": self.partnership}
+
+    def get_queryset(self):
+        return (
+            Action.objects.for_partnership(self.partnership)
+            .select_related("ambition__priority", "owner")
+            .with_latest_update()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class ActionMixin(PartnershipMixin):
+    """Fetch the action in the URL through the partnership, with what its pages show."""
+
+    url_objects = ("action",)
+
+    @cached_property
+    def action(self) -> Action:
+        return get_object_or_404(
+            Action.objects.for_partnership(self.partnership)
+            .select_related(
+                "ambition__priority__strategy__partnership",
+                "ambition__priority__lead",
+                "ambition__priority__lead_organisation",
+                "owner",
+            )
+            .prefetch_related("delegates", "partner_organisations")
+            .annotate(
+                owner_organisation=Membership.objects.for_partnership(self.partnership).organisation_name_of(
+                    OuterRef("owner")
+                )
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
+
+
+class ActionDetailView(ActionMixin, DetailView):
+    """An action with its milestones, the timeline of its progress updates, and its change history."""
+
+    template_name = "delivery/action_detail.html"
+    nav_section = "actions"
+
+    def get_object(self, queryset=None):
+        return self.action
+
+    def get_context_data(self, **kwargs):
+        action = self.action
+        updates = list(
+            action.progress_updates.select_related("period", "author").order_by("-period__starts_on")
+        )
+        submitted = [u for u in updates if u.is_submitted]
+        for newer, older in zip(submitted, [*submitted[1:], None], strict=False):
+            newer.direction = direction_of_travel(newer.rating, older.rating if older else None)
+        return super().get_context_data(
+            milestones=Milestone.objects.filter(action=action),
+            updates=updates,
+            changes=action_changes(action),
+            period=ReportingPeriod.objects.for_partnership(self.partnership).latest_open(),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
+    """The progress-update form for the open reporting period: save a draft or submit.
+
+    A form opened before someone else saved the update, or changed a milestone it would change, is
+    answered 409 with what differs, the user's answers kept (`core.conflicts`).
+    """
+
+    permission_required = "delivery.update_action"
+    permission_object = "action"
+    template_name = "delivery/progress_update_form.html"
+    nav_section = "my_actions"
+
+    @cached_property
+    def period(self) -> ReportingPeriod | None:
+        return ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
+
+    @cached_property
+    def update(self) -> ProgressUpdate:
+        return progress_update_initial(action=self.action, period=self.period)
+
+    @cached_property
+    def milestones(self) -> list[Milestone]:
+        """The milestones the form offers to complete: open ones, and those completed this period."""
+        return list(
+            Milestone.objects.filter(action=self.action).filter(
+                Q(completed_on__isnull=True) | Q(completed_on__gte=self.period.starts_on)
+            )
+        )
+
+    def edited_record(self) -> ProgressUpdate:
+        return self.update
+
+    def get(self, request, *args, **kwargs):
+        if self.period is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.period is None:
+            return self.render_to_response(self.get_context_data(form=None), status=409)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ProgressUpdateForm(
+            **self.get_form_kwargs(),
+            instance=self.update,
+            ratings=StatusRating.wording_for(self.partnership),
+            milestones=self.milestones,
+            can_save_draft=not self.update.is_submitted,
+        )
+
+    def form_valid(self, form):
+        try:
+            update = progress_update_save(
+                action=self.action,
+                period=self.period,
+                author=self.request.user,
+                data=form.update_data,
+                version=form.cleaned_data["version"],
+                submit="save_draft" not in self.request.POST,
+                milestones_completed=form.milestones_completed,
+            )
+        except EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if update.is_submitted:
+            messages.success(self.request, f"Progress update for {self.period} submitted.")
+        else:
+            messages.success(
+                self.request, f"Draft saved. Submit it by {self.period.update_deadline:%-d %B %Y}."
+            )
+        return redirect(self.action.get_absolute_url())
+
+    def versions_now(self, saved) -> dict[str, str]:
+        """The update's version as saved now, and each milestone's: saving again replaces them."""
+        milestones = Milestone.objects.filter(pk__in=[m.pk for m in self.milestones])
+        return {
+            "version": version_of(self.saved_update()),
+            **{ProgressUpdateForm.milestone_version_field(m): version_of(m) for m in milestones},
+        }
+
+    def conflict_differences(self, form, saved) -> list:
+        """The user's answers that differ from the update and the milestones as saved now."""
+        update = self.saved_update()
+        found = form_differences(form, update) if update is not None else []
+        for milestone in Milestone.objects.filter(pk__in=[m.pk for m in self.milestones]):
+            name = ProgressUpdateForm.milestone_field(milestone)
+            found += differences(
+                milestone, {"completed_on": form.cleaned_data[name]}, {"completed_on": form[name].label}
+            )
+        return found
+
+    def saved_update(self) -> ProgressUpdate | None:
+        return ProgressUpdate.objects.filter(action=self.action, period=self.period).first()
+
+    def get_context_data(self, **kwargs):
+        update = self.update if self.period else None
+        return super().get_context_data(period=self.period, update=update, **kwargs)
+
+
+class ActionReopenView(ActionMixin, FormView):
+    """Reopen a completed action, with the reason recorded in its history."""
+
+    permission_required = "delivery.update_action"
+    permission_object = "action"
+    form_class = ActionReopenForm
+    template_name = "delivery/action_reopen.html"
+    nav_section = "actions"
+
+    def form_valid(self, form):
+        try:
+            action_reopen(action=self.action, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Action reopened.")
+        return redirect(self.action.get_absolute_url())
+
+
+class ActionDelegatesView(ActionMixin, FormView):
+    """The owner adds and removes the people who may update the action for them."""
+
+    permission_required = "delivery.manage_delegates"
+    permission_object = "action"
+    form_class = DelegateAddForm
+    template_name = "delivery/action_delegates.html"
+    nav_section = "actions"
+
+    def get_form_kwargs(self):
+        candidates = (
+            User.objects.members_of(self.partnership)
+            .exclude(pk=self.action.owner_id)
+            .exclude(pk__in=[d.pk for d in self.action.delegates.all()])
+        )
+        return {**super().get_form_kwargs(), "candidates": candidates}
+
+    def post(self, request, *args, **kwargs):
+        if "remove" in request.POST:
+            pk = whole_number(request.POST["remove"])
+            if pk is None:
+                raise Http404("No such delegate")
+            delegate = get_object_or_404(self.action.delegates.all(), pk=pk)
+            action_delegate_remove(action=self.action, delegate=delegate)
+            messages.success(request, f"{delegate} can no longer update this action.")
+            return redirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        delegate = form.cleaned_data["delegate"]
+        try:
+            action_delegate_add(action=self.action, delegate=delegate)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{delegate} can now update this action.")
+        return redirect(self.request.path)

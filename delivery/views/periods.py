@@ -1,0 +1,264 @@
+"""Reporting periods: every member may read them and who has reported; administrators add, open, lock
+and unlock them, change their deadline and send reminders."""
+
+import copy
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView, View
+
+from accounts.models import Membership
+from accounts.tenancy import PartnershipMixin
+from core.conflicts import EditConflict, EditConflictMixin, save_if_unchanged
+from core.forms import add_service_errors
+from core.text import count_of
+from delivery.forms.periods import (
+    ReportingPeriodDeadlineForm,
+    ReportingPeriodTransitionForm,
+    ReportingPeriodYearForm,
+)
+from delivery.models import Action, ProgressUpdate, ReportingPeriod
+from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
+from delivery.services.reminders import reminders_send_now
+
+
+def _count(queryset) -> Subquery:
+    """A subquery counting the rows of `queryset`, which may refer to the outer query."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+# Stands for each row's own period inside a subquery, so the "expected to report" rule is reused.
+_THIS_PERIOD = SimpleNamespace(starts_on=OuterRef("starts_on"), ends_on=OuterRef("ends_on"))
+
+
+class ReportingPeriodListView(PartnershipMixin, TemplateView):
+    """The partnership's reporting periods, with how many expected updates each has received."""
+
+    template_name = "delivery/period_list.html"
+    nav_section = "manage"
+
+    def get_context_data(self, **kwargs):
+        periods = ReportingPeriod.objects.for_partnership(self.partnership).annotate(
+            expected_count=_count(
+                Action.objects.for_partnership(self.partnership).expected_to_report(_THIS_PERIOD)
+            ),
+            submitted_count=_count(
+                ProgressUpdate.objects.filter(period=OuterRef("pk"), submitted_at__isnull=False)
+            ),
+        )
+        return super().get_context_data(
+            periods=periods,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class ReportingPeriodYearCreateView(PartnershipMixin, FormView):
+    """Add a financial year's four quarters as upcoming reporting periods, in one step."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodYearForm
+    template_name = "delivery/period_year_form.html"
+    nav_section = "manage"
+
+    def get_initial(self):
+        """Suggest the first financial year after the latest period."""
+        periods = ReportingPeriod.objects.for_partnership(self.partnership)
+        return {"year": periods.next_financial_year(timezone.localdate()), "days_to_deadline": 30}
+
+    def form_valid(self, form):
+        try:
+            periods = reporting_periods_create_year(
+                partnership=self.partnership,
+                year=form.cleaned_data["year"],
+                days_to_deadline=form.cleaned_data["days_to_deadline"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Added {periods[0].name} to {periods[-1].name} as upcoming reporting periods."
+        )
+        return redirect("delivery:period_list", slug=self.partnership.slug)
+
+
+class ReportingPeriodMixin(PartnershipMixin):
+    """Fetch the reporting period in the URL through the partnership."""
+
+    @cached_property
+    def period(self) -> ReportingPeriod:
+        return get_object_or_404(
+            ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["pk"]
+        )
+
+    url_objects = ("period",)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(period=self.period, **kwargs)
+
+
+class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
+    """Who has and has not reported for a period: each expected action's return, with counts."""
+
+    template_name = "delivery/period_detail.html"
+    nav_section = "manage"
+
+    def get_context_data(self, **kwargs):
+        period, today = self.period, timezone.localdate()
+        organisation = Membership.objects.for_partnership(self.partnership).organisation_name_of(
+            OuterRef("owner")
+        )
+        actions = list(
+            Action.objects.for_partnership(self.partnership)
+            .expected_to_report(period)
+            .with_update_for(period)
+            .select_related("owner", "ambition__priority")
+            .annotate(owner_organisation=organisation)
+            .in_order()
+        )
+        is_past_deadline = period.is_past_deadline(today)
+        for action in actions:
+            action.return_state = action.period_return()
+            action.is_late = action.return_state != "submitted" and is_past_deadline
+        counts = {
+            state: sum(1 for action in actions if action.return_state == state)
+            for state in ("submitted", "draft", "none")
+        }
+        return super().get_context_data(
+            actions=actions,
+            counts=counts,
+            late_count=sum(1 for action in actions if action.is_late),
+            is_past_deadline=is_past_deadline,
+            history=period.history.select_related("history_user").order_by("-history_date", "-history_id"),
+            today=today,
+            **kwargs,
+        )
+
+
+class ReportingPeriodTransitionView(ReportingPeriodMixin, FormView):
+    """Open a period for updates, lock it, or unlock it with a reason, after confirming."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodTransitionForm
+    template_name = "delivery/period_transition.html"
+    nav_section = "manage"
+    change = None  # a key of ReportingPeriod.CHANGES, set in the URLconf
+
+    def dispatch(self, request, *args, **kwargs):
+        change = ReportingPeriod.CHANGES[self.change]
+        self.from_state, self.to_state, self.button = change.from_state, change.to_state, change.button
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.period.state != self.from_state:
+            messages.warning(request, f"{self.period} is {self.period.get_state_display().lower()}.")
+            return redirect("delivery:period_detail", slug=self.partnership.slug, pk=self.period.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "reason_required": self.change == "unlock",
+            "button": self.button,
+        }
+
+    def form_valid(self, form):
+        if self.period.state != self.from_state:
+            form.add_error(
+                None, f"{self.period} is now {self.period.get_state_display().lower()}: nothing was changed."
+            )
+            return self.form_invalid(form)
+        try:
+            period = reporting_period_transition(
+                period=self.period, to=self.to_state, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{period} is {period.get_state_display().lower()}.")
+        return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+
+    def get_context_data(self, **kwargs):
+        submitted = self.period.progress_updates.filter(submitted_at__isnull=False).count()
+        return super().get_context_data(change=self.change, submitted_count=submitted, **kwargs)
+
+
+class ReportingPeriodDeadlineView(EditConflictMixin, ReportingPeriodMixin, FormView):
+    """Change the date by which a period's progress updates are due, unless the period was saved since."""
+
+    permission_required = "delivery.manage_reporting_periods"
+    form_class = ReportingPeriodDeadlineForm
+    template_name = "delivery/period_deadline_form.html"
+    nav_section = "manage"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.period)}
+
+    def edited_record(self) -> ReportingPeriod:
+        return self.period
+
+    def form_valid(self, form):
+        try:
+            period = save_if_unchanged(form.instance, version=form.cleaned_data["version"])
+        except EditConflict as conflict:
+            return self.conflict(form, conflict)
+        messages.success(
+            self.request, f"Updates for {period} are now due by {period.update_deadline:%-d %B %Y}."
+        )
+        return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+
+
+class ReportingPeriodRemindView(ReportingPeriodMixin, View):
+    """Send the period's update reminders now, by the same rules as the daily reminder command."""
+
+    nav_section = "manage"
+    permission_required = "delivery.manage_reporting_periods"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        period = self.period
+        back = redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
+        if not period.is_open:
+            messages.warning(request, "Reminders are sent only while a period is open for updates.")
+            return back
+        sent = reminders_send_now(period=period, today=timezone.localdate())
+        if not sent.owners:
+            messages.success(
+                request, f"Every update expected for {period} has been submitted: nobody to remind."
+            )
+        elif sent.emailed:
+            emailed = count_of(len(sent.emailed), "person", "people")
+            messages.success(request, f"Reminders sent: {emailed} emailed about {period}.")
+        elif sent.everyone_already_reminded:
+            messages.success(
+                request,
+                f"Everyone who owes an update for {period} has already been reminded today: "
+                "nobody was emailed again.",
+            )
+        elif not sent.failed:
+            messages.warning(request, "No reminders were sent.")
+        if sent.already_reminded and (sent.emailed or sent.failed):
+            messages.warning(
+                request, f"Already reminded today, so not emailed again: {_names(sent.already_reminded)}."
+            )
+        if sent.unreachable:
+            messages.warning(
+                request,
+                "Cannot be emailed (no email address, or no longer an active member): "
+                f"{_names(sent.unreachable)}.",
+            )
+        if sent.failed:
+            messages.error(request, f"Could not email: {_names(sent.failed)}. Try again later.")
+        return back
+
+
+def _names(people) -> str:
+    return ", ".join(str(person) for person in people)

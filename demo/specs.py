@@ -1,0 +1,138 @@
+"""The shapes of the demo's data: one frozen dataclass per kind of row the demo builds.
+
+The data itself is in `demo.data`; `demo.build` turns it into rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from accounts.identity import normalise_email
+
+
+@dataclass(frozen=True)
+class PartnershipSpec:
+    """A demo partnership and its partner organisations: (name, short name, responsible authority)."""
+
+    name: str
+    short_name: str
+    slug: str
+    description: str
+    organisations: tuple[tuple[str, str, bool], ...]
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    """A person, their one membership, and whether they may sign in with the demo password."""
+
+    username: str
+    first_name: str
+    last_name: str
+    partnership: str
+    organisation: str
+    role: str
+    job_title: str = ""
+    can_sign_in: bool = False
+
+    @property
+    def email(self) -> str:
+        return normalise_email(f"{self.first_name}.{self.last_name}@example.org")
+
+
+@dataclass(frozen=True)
+class PrioritySpec:
+    """A priority with its lead (username and organisation) and its ambitions: (title, plan)."""
+
+    title: str
+    lead: str
+    lead_organisation: str
+    description: str
+    ambitions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ConsultationSpec:
+    """A public consultation on a strategy, found by its title."""
+
+    title: str
+    opens_on: date
+    closes_on: date
+    method: str
+    findings: str
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A strategy with its priorities, and the consultation and sign-offs it had.
+
+    `sign_offs` gives, by organisation short name, the day each agreed the strategy;
+    `signed_off_by` says who, with `{organisation}` standing for the organisation's name.
+    """
+
+    title: str
+    starts_on: date
+    ends_on: date
+    status: str
+    summary: str
+    strategic_assessment: str
+    priorities: tuple[PrioritySpec, ...]
+    local_definitions: str = ""
+    consultation: ConsultationSpec | None = None
+    sign_offs: dict[str, date] | None = None
+    signed_off_by: str = ""
+
+
+@dataclass(frozen=True)
+class MinutedItem:
+    """A meeting with one agenda item, its minutes (paragraphs) and resolution."""
+
+    title: str
+    body: str
+    held_on: date
+    item_title: str
+    paragraphs: tuple[str, ...]
+    resolution: str
+    # The matters arising: (what, owner's username or None, due date).
+    board_actions: tuple[tuple[str, str | None, date], ...] = ()
+
+    @property
+    def minutes(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One progress update in a story; a draft has no submission time."""
+
+    rating: str
+    percent: int
+    narrative: str
+    issues: str = ""
+    mitigation: str = ""
+    is_draft: bool = False
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A delivery-plan action under the ambition numbered `ambition` (such as "1.2").
+
+    `start_q` and `due_q` count quarters from the open reporting period (0 is the open period,
+    -1 the one before); a start of None means the strategy's start. Dates are kept inside the
+    strategy. Milestones are (title, quarter as for `due_q`, completed).
+    """
+
+    ambition: str
+    title: str
+    owner: str
+    story: str
+    description: str = ""
+    delegates: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    start_q: int | None = None
+    due_q: int = 2
+    resources: str = ""
+    success_measure: str = ""
+    milestones: tuple[tuple[str, int, bool], ...] = ()
+    board_ask: str = ""
+    exceptional_reason: str = ""

@@ -1,0 +1,167 @@
+"""The exception report as a paper, in words: what the Word file and the PDF both show.
+
+`paper_in_words()` turns the report's content dict (the same for a live draft and a frozen, published
+report) into display strings in reading order; `reports.exports.word` and `reports.exports.pdf` lay the
+same strings out, so the two files hold the same words in the same order.
+"""
+
+from __future__ import annotations
+
+from core.templatetags.govuk import long_date
+
+
+def _plural(count: int, noun: str) -> str:
+    """A count with its noun, "1 action" or "3 actions"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _lead(person: str, organisation: str) -> str:
+    """A lead as "Helen Ward, London Borough of Bromley", leaving out whatever is blank."""
+    return ", ".join(part for part in (person, organisation) if part)
+
+
+def _count_with_change(*, now: int, before: int | None) -> str:
+    """A summary count with its change since the previous period, "3 (+1)", or "3" when unchanged."""
+    if before is None or now == before:
+        return str(now)
+    return f"{now} ({now - before:+d})"
+
+
+def _details(content: dict) -> list[tuple[str, str]]:
+    """The paper's front matter as label and value pairs: partnership, period, meeting, version, date."""
+    period = content["period"]
+    meeting = content.get("meeting")
+    version = content.get("version")
+    details = [
+        ("Partnership", content["partnership"]),
+        ("Strategy", content["strategy"]),
+        (
+            "Reporting period",
+            f"{period['name']}: {long_date(period['starts_on'])} to {long_date(period['ends_on'])}",
+        ),
+        ("Updates due by", long_date(period.get("update_deadline"))),
+    ]
+    if meeting:
+        details.append(("Meeting", f"{meeting['title']}, {long_date(meeting['held_on'])}"))
+    if version:
+        details.append(("Version", str(version)))
+    else:
+        details.append(("Status", "Draft, not yet published to a meeting"))
+    details.append(("Drawn on", long_date(content["drawn_on"])))
+    return [(label, value) for label, value in details if value]
+
+
+def _summary(content: dict) -> dict:
+    """The summary table as rows of display strings, a totals row last."""
+    summary = content["summary"]
+    compare = bool(content.get("previous_period"))
+    ratings = summary["ratings"]
+
+    def cells(counts: dict, previous: dict | None) -> list[str]:
+        return [
+            _count_with_change(
+                now=counts.get(r["rating"], 0),
+                before=(previous or {}).get(r["rating"], 0) if compare else None,
+            )
+            for r in ratings
+        ]
+
+    rows = [
+        {
+            "priority": row["priority"],
+            "lead": _lead(row.get("lead") or "", row.get("lead_organisation") or "") or "Not assigned",
+            "cells": cells(row["counts"], row.get("previous_counts")),
+            "total": str(row["total"]),
+        }
+        for row in summary["rows"]
+    ]
+    totals = summary["totals"]
+    period_name = content["period"]["name"]
+    caption = f"Actions by rating and priority, {period_name}"
+    if compare:
+        caption += f", with the change since {content['previous_period']['name']} in brackets"
+    return {
+        "caption": caption,
+        "ratings": ratings,
+        "rows": rows,
+        "totals": {
+            "priority": "All priorities",
+            "lead": "",
+            "cells": cells(totals["counts"], totals.get("previous_counts")),
+            "total": str(totals["total"]),
+        },
+    }
+
+
+def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
+    """An item's two-column table, row by row: a label with text (a rating's shaded) or a list of lines."""
+    before_label = f"Rating in {previous_period['name']}" if previous_period else "Rating before"
+    percent = item.get("percent_complete")
+    rows = [
+        {"label": "Lead", "text": _lead(item.get("owner") or "", item.get("organisation") or "")},
+        {"label": "Rating now", "text": item["rating_label"], "rating": item["rating"]},
+        {
+            "label": before_label,
+            "text": item.get("previous_rating_label") or "No update",
+            "rating": item.get("previous_rating") or "",
+        },
+        {"label": "Direction of travel", "text": item["direction"]},
+        {"label": "% complete", "text": "Not given" if percent is None else f"{percent}%"},
+        {"label": "Due date", "text": long_date(item.get("due_on")) or "Not set"},
+        {"label": "Why it is reported", "lines": list(item.get("reasons") or [])},
+        {"label": "Progress", "text": item.get("narrative") or ""},
+        {"label": "Mitigation", "text": item.get("mitigation") or ""},
+        {"label": "Board ask", "text": item.get("board_ask") or ""},
+    ]
+    optional = {"Progress", "Mitigation", "Board ask"}
+    return [
+        {"text": "", "lines": None, "rating": "", **row}
+        for row in rows
+        if row["label"] not in optional or row["text"].strip()
+    ]
+
+
+def paper_in_words(content: dict) -> dict:
+    """Everything the Word file and the PDF show, as display strings in reading order."""
+    period_name = content["period"]["name"]
+    on_track = content.get("on_track_count") or 0
+    item_count = content.get("item_count") or 0
+    previous_period = content.get("previous_period")
+    return {
+        "title": f"Exception report: {period_name}",
+        "partnership": content["partnership"],
+        "drawn_on": content["drawn_on"],
+        "details": _details(content),
+        "rules": list(content.get("rules") or []),
+        "summary": _summary(content),
+        "reported": (
+            f"{_plural(item_count, 'action')} {'is' if item_count == 1 else 'are'} reported by exception, "
+            "set out below by priority and strategic ambition."
+            if item_count
+            else "No action is reported by exception for this period."
+        ),
+        "sections": [
+            {
+                "priority": section["priority"],
+                "lead": _lead(section.get("lead") or "", section.get("lead_organisation") or "")
+                or "Not assigned",
+                "ambitions": [
+                    {
+                        "ambition": ambition["ambition"],
+                        "items": [
+                            {
+                                "reference": item["reference"],
+                                "heading": f"{item['reference']} {item['title']}",
+                                "rows": _item_rows(item, previous_period=previous_period),
+                            }
+                            for item in ambition["items"]
+                        ],
+                    }
+                    for ambition in section["ambitions"]
+                ],
+            }
+            for section in content.get("sections") or []
+        ],
+        "on_track": f"{_plural(on_track, 'action')} on track, not reported by exception.",
+        "legend": content.get("legend") or [],
+    }
