@@ -4,9 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-# Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium, pdftotext and pg_dump for the tests.
+# Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium, pdftotext, pg_dump and Java (for the
+# Nu HTML Checker) for the tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql-client
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql-client default-jre-headless
+# The Nu HTML Checker, pinned in frontend/package.json's devDependencies.
+VNU_JAR := frontend/node_modules/vnu-jar/build/dist/vnu.jar
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -44,14 +47,19 @@ run: $(VENV)/.runtime ## Migrate, load the demo partnership and serve on http://
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test-packages
-test-packages: ## Install the Debian packages the tests need (chromium, poppler-utils, PDF fonts), if missing
+test-packages: ## Install the Debian packages the tests need (chromium, poppler-utils, PDF fonts, Java), if missing
 	$(call apt_install,$(TEST_PACKAGES))
 
+$(VNU_JAR): frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "The tests' HTML checker (vnu-jar) comes from npm: install Node.js 20.19 or later"; exit 1; }
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 .PHONY: test
-test: $(VENV)/.dev test-packages ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: $(VENV)/.dev test-packages $(VNU_JAR) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --numprocesses auto
 

@@ -30,6 +30,7 @@ from accounts.identity import INVALID_EMAIL, normalise_email
 from accounts.models import User
 from accounts.sign_in import log_text
 from accounts.views import PersonMixin
+from core.links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +115,11 @@ def password_reset_link_send(*, user: User, sent_by: User | None = None) -> None
     token = default_token_generator.make_token(user)
     context = {
         "user": user,
-        "url": settings.SITE_URL
-        + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
+        "url": site_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})),
         "valid_for": reset_link_valid_for(),
         "sent_by": sent_by,
         "SERVICE_NAME": settings.SERVICE_NAME,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     message = EmailMultiAlternatives(
         subject=f"Reset your password for {settings.SERVICE_NAME}",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.identity import normalise_email
 from accounts.models import Invitation, Membership, Organisation, Partnership, StatusRating, User
 from core.history import change_reason
+from core.links import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -210,13 +211,13 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 
 def _invitation_email_send(*, invitation: Invitation, token: str) -> None:
-    url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": token})
+    url = site_url(reverse("accounts:invitation_accept", kwargs={"token": token}))
     context = {
         "invitation": invitation,
         "role": invitation.get_role_display(),
         "url": url,
         "SERVICE_NAME": settings.SERVICE_NAME,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     message = EmailMultiAlternatives(
         subject=f"You are invited to join {invitation.partnership.name} on {settings.SERVICE_NAME}",

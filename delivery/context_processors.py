@@ -4,17 +4,14 @@ from delivery.models import Action, ReportingPeriod
 
 
 def updates_due(request):
-    """How many progress updates the signed-in person owes in the partnership's open period."""
+    """How many progress updates the signed-in person owes, across all the partnership's open periods."""
     partnership = getattr(request, "partnership", None)
     if partnership is None:
         return {}
 
     def count():
-        period = ReportingPeriod.objects.for_partnership(partnership).latest_open()
-        if period is None:
-            return 0
-        return (
-            Action.objects.for_partnership(partnership).for_person(request.user).owing_update(period).count()
-        )
+        mine = Action.objects.for_partnership(partnership).for_person(request.user)
+        periods = ReportingPeriod.objects.for_partnership(partnership).open().with_updates_owed(mine)
+        return sum(period.updates_owed for period in periods)
 
     return {"updates_due_count": SimpleLazyObject(count)}

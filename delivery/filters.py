@@ -1,4 +1,9 @@
-"""The delivery plan's filters: every choice limited to the partnership in the URL."""
+"""The delivery plan's filters: every choice limited to the partnership in the URL.
+
+With a reporting period chosen, the plan lists the actions expected to report in it and the rating
+filter looks at each action's submitted update for that period, so a count in the exception report's
+summary links to exactly the actions it counts.
+"""
 
 import django_filters
 from django import forms
@@ -8,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from core.forms import MemberChoiceField
 from core.ratings import Rating
-from delivery.models import Action
+from delivery.models import Action, ProgressUpdate, ReportingPeriod
 from priorities.models import Priority, StrategicAmbition, Strategy
 
 SEVERITY = Case(
@@ -56,8 +61,17 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_organisation",
         empty_label="All",
     )
+    period = django_filters.ModelChoiceFilter(
+        label="Reporting period",
+        queryset=ReportingPeriod.objects.none(),
+        method="filter_period",
+        empty_label="Any",
+    )
     rating = django_filters.ChoiceFilter(
-        label="Latest rating", choices=Rating.choices, method="filter_rating", empty_label="All"
+        label="Latest rating (or in the period chosen)",
+        choices=Rating.choices,
+        method="filter_rating",
+        empty_label="All",
     )
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="All")
     overdue = django_filters.BooleanFilter(
@@ -95,6 +109,9 @@ class ActionFilter(django_filters.FilterSet):
         ).select_related("priority")
         filters["owner"].queryset = User.objects.members_of(partnership, active_only=False)
         filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
+        filters["period"].queryset = ReportingPeriod.objects.for_partnership(partnership).exclude(
+            state=ReportingPeriod.State.UPCOMING
+        )
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -107,9 +124,19 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(owner__in=owners.values("user"))
 
     def filter_rating(self, queryset, name, value):
+        period = self.form.cleaned_data.get("period")
+        if period:
+            # As the exception report counts: no submitted update for the period is "not rated".
+            submitted = ProgressUpdate.objects.filter(period=period, submitted_at__isnull=False)
+            if value == Rating.NOT_RATED:
+                return queryset.exclude(pk__in=submitted.exclude(rating=value).values("action"))
+            return queryset.filter(pk__in=submitted.filter(rating=value).values("action"))
         if value == Rating.NOT_RATED:
             return queryset.filter(Q(latest_rating=value) | Q(latest_rating__isnull=True))
         return queryset.filter(latest_rating=value)
+
+    def filter_period(self, queryset, name, value):
+        return queryset.expected_to_report(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset

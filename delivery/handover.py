@@ -8,7 +8,7 @@ from accounts.handover import HandOverKind
 from accounts.models import Partnership, User
 from core.conflicts import version_of
 from delivery.models import Action
-from delivery.services.actions import action_delegate_add, action_delegate_remove, action_update
+from delivery.services.actions import action_update
 
 
 def owned_actions(partnership: Partnership, user: User):
@@ -32,7 +32,10 @@ def delegated_actions(partnership: Partnership, user: User):
 
 
 def owned_actions_move(*, partnership: Partnership, from_user: User, to_user: User, reason: str) -> list:
-    """Make the new person the owner; they stop being a delegate on an action they now own."""
+    """Make the new person the owner; they stop being a delegate on an action they now own.
+
+    Owner and delegates change in one `action_update`, so each action's history gains one record.
+    """
     actions = list(
         owned_actions(partnership, from_user).prefetch_related("delegates").select_for_update(of=("self",))
     )
@@ -47,18 +50,23 @@ def owned_actions_move(*, partnership: Partnership, from_user: User, to_user: Us
 
 
 def delegated_actions_move(*, partnership: Partnership, from_user: User, to_user: User, reason: str) -> list:
-    """The new person becomes a delegate in the old one's place, unless they already own or help with it."""
+    """The new person becomes a delegate in the old one's place, unless they already own or help with it.
+
+    One `action_update` per action, so its history gains one record, not one for leaving and one for joining.
+    """
     actions = list(
         delegated_actions(partnership, from_user)
         .prefetch_related("delegates")
         .select_for_update(of=("self",))
     )
+    moved = []
     for action in actions:
-        already = action.owner_id == to_user.pk or any(d.pk == to_user.pk for d in action.delegates.all())
-        action_delegate_remove(action=action, delegate=from_user, reason=reason)
-        if not already:
-            action_delegate_add(action=action, delegate=to_user, reason=reason)
-    return actions
+        delegates = [person for person in action.delegates.all() if person.pk != from_user.pk]
+        if action.owner_id != to_user.pk and all(person.pk != to_user.pk for person in delegates):
+            delegates.append(to_user)
+        data = {"delegates": delegates}
+        moved.append(action_update(action=action, data=data, version=version_of(action), reason=reason))
+    return moved
 
 
 ACTIONS = HandOverKind(

@@ -14,9 +14,6 @@ from core.history import Names, Revision, revisions
 from delivery.models import Action, ReportingPeriod
 from priorities.models import Priority, StrategicAmbition, Strategy
 
-# Delegates and partner organisations have their own page; the change history leaves them out.
-NOT_IN_CHANGE_HISTORY = ("delegates", "partner_organisations")
-
 
 def partnership_lookups(partnership: Partnership) -> dict[type[models.Model], Callable[[], models.QuerySet]]:
     """The querysets that hold the people and the partnership's records up to delivery, for `Names`."""
@@ -44,6 +41,5 @@ def action_changes(action: Action) -> list[Revision]:
     found = revisions(
         action.history.order_by("-history_date", "-history_id"),
         Names(partnership_lookups(action.partnership)),
-        exclude=NOT_IN_CHANGE_HISTORY,
     )
     return [revision for revision in found if revision.is_earliest or revision.changes or revision.reason]

@@ -1,11 +1,17 @@
-"""The delivery plan: reporting periods, actions, milestones and progress updates."""
+"""The delivery plan: reporting periods, actions, milestones and progress updates.
+
+One module, longer than most, on purpose: the querysets of these records read one another (a period's
+return counts read actions and updates, an action's "owes an update" reads updates and periods), and
+splitting them would turn those reads into import cycles.
+"""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -28,10 +34,78 @@ class ReportingPeriodQuerySet(models.QuerySet):
         """The latest period open for updates, or None."""
         return self.open().order_by("-starts_on").first()
 
+    def with_updates_owed(self, actions):
+        """Annotate `updates_owed`: how many of `actions` still owe each period a submitted update,
+        what `Action.objects.owing_update(period).count()` says, for every period in one query."""
+        submitted = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), period=OuterRef(OuterRef("pk")), submitted_at__isnull=False
+        )
+        owing = (
+            Action.objects.filter(pk__in=actions.values("pk"))
+            .expected_to_report(_OUTER_PERIOD)
+            .exclude(Exists(submitted))
+        )
+        return self.annotate(updates_owed=_count(owing))
+
+    def for_update_of(self, action) -> "ReportingPeriod | None":
+        """The period an action's update form opens on when none is named: the earliest of these
+        periods that the action owes an update (a late return comes first), else the latest."""
+        owed = self.with_updates_owed(Action.objects.filter(pk=action.pk)).filter(updates_owed__gt=0)
+        return owed.order_by("starts_on").first() or self.order_by("-starts_on").first()
+
     def next_financial_year(self, today) -> int:
         """The first financial year after the latest period, or this one if there are no periods."""
         latest = self.order_by("-ends_on").first()
         return financial_year_of(latest.ends_on) + 1 if latest else financial_year_of(today)
+
+    def with_return_counts(self):
+        """Annotate each period's returns, over its partnership's actions expected to report in it:
+        `submitted_count`, `draft_count` (saved, not submitted) and `missing_count` (no update), as
+        `Action.period_return` names them. The one count the period list, status and lock pages show."""
+        expected = Action.objects.filter(
+            ambition__priority__strategy__partnership=OuterRef("partnership")
+        ).expected_to_report(_OUTER_PERIOD)
+        update = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=OuterRef(OuterRef("pk")))
+        return self.annotate(
+            submitted_count=_count(expected.filter(Exists(update.filter(submitted_at__isnull=False)))),
+            draft_count=_count(expected.filter(Exists(update.filter(submitted_at__isnull=True)))),
+            missing_count=_count(expected.filter(~Exists(update))),
+        )
+
+
+def _count(queryset) -> Subquery:
+    """A subquery counting the rows of `queryset`, which may refer to the outer query."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+# Stands for each row's own period inside a subquery, so the "expected to report" rule is reused.
+_OUTER_PERIOD = SimpleNamespace(starts_on=OuterRef("starts_on"), ends_on=OuterRef("ends_on"))
+
+
+@dataclass(frozen=True)
+class ReturnCounts:
+    """How one period's returns stand (see `ReportingPeriodQuerySet.with_return_counts`)."""
+
+    submitted: int
+    draft: int
+    missing: int
+
+    @property
+    def expected(self) -> int:
+        return self.submitted + self.draft + self.missing
+
+    @property
+    def outstanding(self) -> int:
+        """Returns still owed: drafts and missing."""
+        return self.draft + self.missing
+
+    @classmethod
+    def of(cls, period: "ReportingPeriod") -> "ReturnCounts":
+        """The counts of a period fetched `with_return_counts`."""
+        return cls(period.submitted_count, period.draft_count, period.missing_count)
 
 
 @dataclass(frozen=True)
@@ -98,6 +172,10 @@ class ReportingPeriod(TimeStampedModel):
 
     def is_past_deadline(self, today) -> bool:
         return today > self.update_deadline
+
+    def return_counts(self) -> ReturnCounts:
+        """How this period's returns stand now: submitted, drafts and missing (one query)."""
+        return ReturnCounts.of(ReportingPeriod.objects.with_return_counts().get(pk=self.pk))
 
     def previous(self) -> "ReportingPeriod | None":
         """The partnership's reporting period that starts just before this one, if there is one."""

@@ -9,6 +9,11 @@ urlpatterns = [
     path("actions/", officer.ActionListView.as_view(), name="action_list"),
     path("actions/<int:pk>/", officer.ActionDetailView.as_view(), name="action_detail"),
     path("actions/<int:pk>/update/", officer.ProgressUpdateView.as_view(), name="progress_update"),
+    path(
+        "actions/<int:pk>/update/<int:period_pk>/",
+        officer.ProgressUpdateView.as_view(),
+        name="progress_update_for",
+    ),
     path("actions/<int:pk>/reopen/", officer.ActionReopenView.as_view(), name="action_reopen"),
     path("actions/<int:pk>/delegates/", officer.ActionDelegatesView.as_view(), name="action_delegates"),
 ]

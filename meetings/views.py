@@ -24,6 +24,8 @@ class MeetingListView(PartnershipMixin, ListView):
                     distinct=True,
                 ),
             )
+            # Explicitly: a query that counts (GROUP BY) does not take the model's Meta.ordering.
+            .order_by("-held_on", "-pk")
         )
 
 

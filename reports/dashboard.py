@@ -14,24 +14,21 @@ Definitions, shared by every figure on the page:
 - Overdue: a counted action that is neither completed nor cancelled and was due before `today`.
 - Missing return: a counted action with no submitted update for the period once `today` is past the
   period's update deadline (none are missing before then).
+- Direction of travel: `core.ratings.direction_of_group` of the counts now and in the previous period.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from fractions import Fraction
 
 from django.db.models import Q
 
 from accounts.models import Partnership
-from core.ratings import Direction, Rating
+from core.ratings import Direction, Rating, direction_of_group
 from delivery.models import Action, ReportingPeriod
 from priorities.models import Priority, Strategy
 from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
-
-NEEDS_ATTENTION = (Rating.RED, Rating.AMBER)
-ON_TRACK_OR_DONE = (Rating.GREEN, Rating.BLUE)
 
 # The chart labels each segment with a short code and its count ("R 3"), so a segment never relies on
 # colour alone; the chart's key spells the codes out.
@@ -48,36 +45,6 @@ SHORT_LABELS = {
 _BAR_UNITS = 400
 _CHARACTER_UNITS = 8.5
 _LABEL_PADDING_UNITS = 10
-
-
-def direction_of_group(now: dict[str, int], before: dict[str, int] | None) -> Direction:
-    """A group of actions' direction of travel: has the share of its rated actions needing attention moved?
-
-    Only rated actions (red, amber, green, blue) take part; "not rated" says nothing about how an action
-    is going, so it is left out of both shares, as `core.ratings.direction_of_travel` leaves it out for
-    one action. Every rated action is either red or amber, or green or blue, so the share of red and
-    amber and the share of green and blue always move in opposite directions, and:
-
-    - Improved: the share rated red or amber fell (the share rated green or blue rose);
-    - Worse: the share rated red or amber rose (the share rated green or blue fell);
-    - No change: the shares are the same (exactly: 1 red of 4 and 2 red of 8 are the same share);
-    - New: there is no previous period, or no rated action in this period or the previous one, so
-      there is nothing to compare.
-    """
-    if before is None:
-        return Direction.NEW
-    shares = []
-    for counts in (now, before):
-        rated = sum(counts.get(r, 0) for r in (*NEEDS_ATTENTION, *ON_TRACK_OR_DONE))
-        if not rated:
-            return Direction.NEW
-        shares.append(Fraction(sum(counts.get(r, 0) for r in NEEDS_ATTENTION), rated))
-    share_now, share_before = shares
-    if share_now < share_before:
-        return Direction.IMPROVED
-    if share_now > share_before:
-        return Direction.WORSE
-    return Direction.NO_CHANGE
 
 
 @dataclass(frozen=True)
@@ -143,7 +110,12 @@ class Totals:
     previous_total: int | None  # None when there is no previous period
     overdue: int
     missing_returns: int
-    direction: Direction
+    direction: Direction | None  # `core.ratings.direction_of_group`; None when there is no previous period
+
+    @property
+    def direction_label(self) -> str:
+        """The direction of travel in words; "Not compared" when there is no previous period."""
+        return self.direction.label if self.direction else "Not compared"
 
     @property
     def by_rating(self) -> dict[str, int]:

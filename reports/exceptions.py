@@ -3,6 +3,11 @@
 Each rule is a function of one action's state in a period that returns the reason the action is
 reported, or None. The report is a plain, JSON-ready dict, so that the live draft and a report
 frozen at publication are shown, downloaded and compared in exactly the same way.
+
+The report is a way into the plan: it keeps the path of each action it names (items and the actions on
+track) and, for each summary count, the path of the delivery plan filtered to the actions counted.
+Reports published before these keys (and "issues_and_risks") existed lack them; whatever renders
+content treats a missing key as empty.
 """
 
 from collections.abc import Callable
@@ -10,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import OuterRef
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import Membership, Partnership, StatusRating
 from core.ratings import Direction, Rating, direction_of_travel
@@ -132,7 +139,12 @@ def exception_report_build(
                     OuterRef("owner")
                 )
             )
-            .select_related("ambition__priority__lead", "ambition__priority__lead_organisation", "owner")
+            .select_related(
+                "ambition__priority__strategy__partnership",
+                "ambition__priority__lead",
+                "ambition__priority__lead_organisation",
+                "owner",
+            )
             .in_order()
         )
         if strategy
@@ -142,7 +154,7 @@ def exception_report_build(
     previous_updates = _submitted_updates(actions, previous_period) if previous_period else {}
     milestones = _overdue_milestones(actions, today)
 
-    sections, item_count = {}, 0
+    sections, item_count, on_track = {}, 0, []
     for action in actions:
         state = ActionState(
             action=action,
@@ -162,6 +174,8 @@ def exception_report_build(
                 {"ambition": f"{action.ambition.reference} {action.ambition.title}", "items": []},
             )
             ambition["items"].append(_item(state, reasons, action.owner_organisation or ""))
+        else:
+            on_track.append(_on_track(state))
 
     return {
         "partnership": partnership.name,
@@ -180,16 +194,24 @@ def exception_report_build(
         "summary": {
             "ratings": [{"rating": rating.value, "label": rating.label} for rating in Rating],
             "rows": [
-                {**_priority_heading(group[0].ambition.priority), **_summary_counts(group)}
-                for group in by_priority(actions).values()
+                {
+                    **_priority_heading(group[0].ambition.priority),
+                    **_summary_counts(group),
+                    **_plan_links(partnership, strategy, period, priority_pk),
+                }
+                for priority_pk, group in by_priority(actions).items()
             ],
-            "totals": _summary_counts(actions),
+            "totals": {
+                **_summary_counts(actions),
+                **(_plan_links(partnership, strategy, period) if strategy else {}),
+            },
         },
         "sections": [
             {**section, "ambitions": list(section["ambitions"].values())} for section in sections.values()
         ],
         "item_count": item_count,
         "on_track_count": len(actions) - item_count,
+        "on_track": on_track,
         "legend": [
             {"rating": r.rating, "label": r.get_rating_display(), "meaning": r.meaning}
             for r in StatusRating.wording_for(partnership)
@@ -221,6 +243,20 @@ def _summary_counts(actions: list[Action]) -> dict:
     }
 
 
+def _plan_links(
+    partnership: Partnership, strategy: Strategy, period: ReportingPeriod, priority_pk: int | None = None
+) -> dict:
+    """The paths of the delivery plan filtered to the actions a summary row counts: per rating, and all."""
+    where = {"strategy": strategy.pk, "period": period.pk}
+    if priority_pk:
+        where["priority"] = priority_pk
+    path = reverse("delivery:action_list", kwargs={"slug": partnership.slug})
+    return {
+        "links": {rating: f"{path}?{urlencode({**where, 'rating': rating})}" for rating in Rating.values},
+        "total_link": f"{path}?{urlencode(where)}",
+    }
+
+
 def _priority_heading(priority) -> dict:
     return {
         "priority": f"{priority.reference}. {priority.title}",
@@ -234,6 +270,7 @@ def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
     return {
         "reference": action.reference,
         "title": action.title,
+        "url": action.get_absolute_url(),
         "owner": str(action.owner),
         "organisation": organisation,
         "rating": state.rating,
@@ -247,6 +284,19 @@ def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
         "due_on": action.due_on.isoformat(),
         "reasons": reasons,
         "narrative": update.narrative if update else "",
+        "issues_and_risks": update.issues_and_risks if update else "",
         "mitigation": update.mitigation if update else "",
         "board_ask": update.board_ask if update else "",
+    }
+
+
+def _on_track(state: ActionState) -> dict:
+    """An action on track, as the report lists it: reference, title, its page and its rating now."""
+    action = state.action
+    return {
+        "reference": action.reference,
+        "title": action.title,
+        "url": action.get_absolute_url(),
+        "rating": state.rating,
+        "rating_label": Rating(state.rating).label,
     }

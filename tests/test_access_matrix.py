@@ -89,6 +89,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "delivery:action_list": ("L222244", None),
     "delivery:action_detail": ("L222244", None),
     "delivery:progress_update": ("L233244", "L233244"),
+    "delivery:progress_update_for": ("L233244", "L233244"),
     "delivery:action_reopen": ("L233244", "L233244"),
     "delivery:action_delegates": ("L233244", "L233244"),
     "delivery:period_list": ("L222244", None),

@@ -78,6 +78,10 @@ OBJECTS = {
         Consultation.objects.filter(strategy__partnership__slug=SLUG)
     ),
     "delivery:progress_update": lambda: _first(_actions().filter(status=Action.Status.IN_PROGRESS)),
+    "delivery:progress_update_for": lambda: {
+        "pk": _first(_actions().filter(status=Action.Status.IN_PROGRESS)),
+        "period_pk": _first(_periods().filter(state=ReportingPeriod.State.OPEN)),
+    },
     "delivery:action_reopen": lambda: _first(_actions().filter(status=Action.Status.COMPLETED)),
     "delivery:action_delegates": lambda: _first(_actions()),
     "delivery:action_edit": lambda: _first(_actions()),
@@ -131,7 +135,8 @@ def form_url(name: str) -> str:
     kwargs = {"slug": SLUG} if "slug" in parameters else {}
     key = next((p for p in parameters if p != "slug"), None)
     if key is not None:
-        kwargs[key] = OBJECTS[name]()
+        found = OBJECTS[name]()  # an id, or each parameter's id where the URL names two objects
+        kwargs.update(found if isinstance(found, dict) else {key: found})
     return reverse(name, kwargs=kwargs) + (QUERY[name]() if name in QUERY else "")
 
 

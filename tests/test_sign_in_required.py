@@ -24,6 +24,7 @@ SAMPLE_ARGUMENTS = {
     "token": "unknown-token",
     "uidb64": "MQ",
     "ambition_pk": 1,
+    "period_pk": 1,
     "import_pk": 1,
 }
 

@@ -107,6 +107,8 @@ def sample_kwargs(world: dict, name: str, parameters) -> dict:
             kwargs["uidb64"] = "MQ"
         elif parameter == "ambition_pk":
             kwargs["ambition_pk"] = world["ambition"].pk
+        elif parameter == "period_pk":
+            kwargs["period_pk"] = world["period"].pk
         elif parameter == "import_pk":
             kwargs["import_pk"] = world["pks"].get("delivery:plan_import_preview", 424242)
         else:  # an id no record has, for a URL the world has no object for

@@ -91,12 +91,25 @@ def _action_save(action: Action, data: dict, *, kept: set[int], reason: str, by:
     if by is not None:
         action._history_user = by
     action.full_clean()
+    if not existing:
+        action.save()  # it needs its key before it can have people; they follow in their own record
+        _action_people_set(action, data, delegates=delegates, partners=partners)
+        return action
+    # The people first, unrecorded, so that the save writes one history record with everything in it.
+    action.skip_history_when_saving = True
+    try:
+        _action_people_set(action, data, delegates=delegates, partners=partners)
+    finally:
+        del action.skip_history_when_saving
     action.save()
+    return action
+
+
+def _action_people_set(action: Action, data: dict, *, delegates: list, partners: list) -> None:
     if "delegates" in data:
         action.delegates.set(delegates)
     if "partner_organisations" in data:
         action.partner_organisations.set(partners)
-    return action
 
 
 def _people_on(action: Action | None) -> set[int]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from core.links import site_url
 from delivery.models import Action, ReportingPeriod, UpdateReminder
 
 # Update reminders ---------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def _update_reminders_record(*, due: UpdatesDue, today: date) -> list[UpdateRemi
 
 
 def _update_reminder_email(*, due: UpdatesDue, today: date) -> EmailMultiAlternatives:
-    """The reminder email, with a plain-text and an HTML part and a direct link to each update."""
+    """The reminder email, with a plain-text and an HTML part and a direct link to each update, for its period."""
     periods = []
     for period_due in due.periods:
         slug = period_due.period.partnership.slug
@@ -165,14 +166,18 @@ def _update_reminder_email(*, due: UpdatesDue, today: date) -> EmailMultiAlterna
                 "period": period_due.period,
                 "partnership": period_due.period.partnership,
                 "is_late": period_due.is_late(today),
-                "my_actions_url": settings.SITE_URL + reverse("delivery:my_actions", kwargs={"slug": slug}),
+                "my_actions_url": site_url(reverse("delivery:my_actions", kwargs={"slug": slug})),
                 "actions": [
                     {
                         "reference": action.reference,
                         "title": action.title,
                         "has_draft": action.period_update_exists,
-                        "url": settings.SITE_URL
-                        + reverse("delivery:progress_update", kwargs={"slug": slug, "pk": action.pk}),
+                        "url": site_url(
+                            reverse(
+                                "delivery:progress_update_for",
+                                kwargs={"slug": slug, "pk": action.pk, "period_pk": period_due.period.pk},
+                            )
+                        ),
                     }
                     for action in period_due.actions
                 ],
@@ -184,7 +189,7 @@ def _update_reminder_email(*, due: UpdatesDue, today: date) -> EmailMultiAlterna
         "periods": periods,
         "action_count": due.action_count,
         "SERVICE_NAME": settings.SERVICE_NAME,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     message = EmailMultiAlternatives(
         subject=_update_reminder_subject(due=due, today=today),

@@ -24,31 +24,38 @@ from delivery.services.updates import progress_update_initial, progress_update_s
 
 
 class MyActionsView(PartnershipMixin, TemplateView):
-    """What the signed-in person owns, is a delegate on or leads, and this period's return for each."""
+    """What the signed-in person owns, is a delegate on or leads, and what each owes every open period.
+
+    Several periods may be open at once (an earlier one kept open, or unlocked, for late returns):
+    the periods are listed earliest first, so late returns come before the current period's, with
+    one query for each open period.
+    """
 
     template_name = "delivery/my_actions.html"
     nav_section = "my_actions"
 
     def get_context_data(self, **kwargs):
-        period = ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
-        actions = (
-            Action.objects.for_partnership(self.partnership)
-            .for_person(self.request.user)
-            .select_related("ambition__priority__lead_organisation", "ambition__priority__lead", "owner")
+        mine = Action.objects.for_partnership(self.partnership).for_person(self.request.user)
+        periods = list(
+            ReportingPeriod.objects.for_partnership(self.partnership)
+            .open()
+            .with_updates_owed(mine)
+            .order_by("starts_on")
+        )
+        actions = list(
+            mine.select_related("ambition__priority__lead_organisation", "ambition__priority__lead", "owner")
             .with_latest_update()
             .in_order()
         )
         today = timezone.localdate()
-        if period is not None:
-            actions = actions.with_update_for(period)
-            expected = set(actions.expected_to_report(period).values_list("pk", flat=True))
-        actions = list(actions)
         for action in actions:
-            action.period_state = (
-                action.update_state(period, today) if period is not None and action.pk in expected else None
-            )
+            action.returns = []
             action.overdue = action.is_overdue(today)
-        return super().get_context_data(period=period, actions=actions, today=today, **kwargs)
+        by_pk = {action.pk: action for action in actions}
+        for period in periods:
+            for expected in mine.expected_to_report(period).with_update_for(period):
+                by_pk[expected.pk].returns.append((period, expected.update_state(period, today)))
+        return super().get_context_data(periods=periods, actions=actions, today=today, **kwargs)
 
 
 class ActionListView(PartnershipMixin, FilterView):
@@ -113,37 +120,64 @@ class ActionDetailView(ActionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         action = self.action
-        updates = list(
-            action.progress_updates.select_related("period", "author").order_by("-period__starts_on")
-        )
-        submitted = [u for u in updates if u.is_submitted]
-        for newer, older in zip(submitted, [*submitted[1:], None], strict=False):
-            newer.direction = direction_of_travel(newer.rating, older.rating if older else None)
+        updates = action.progress_updates.select_related("period", "author").order_by("-period__starts_on")
+        if not self.request.user.has_perm("delivery.update_action", action):
+            updates = updates.filter(submitted_at__isnull=False)  # drafts only for who may edit them
+        updates = list(updates)
+        # Each submitted update against the submitted update for the period before it, as every page does.
+        rating_in = {u.period_id: u.rating for u in updates if u.is_submitted}
+        periods = ReportingPeriod.objects.for_partnership(self.partnership).order_by("starts_on")
+        period_ids = list(periods.values_list("pk", flat=True))
+        period_before = dict(zip(period_ids[1:], period_ids, strict=False))
+        for update in updates:
+            if update.is_submitted:
+                before = rating_in.get(period_before.get(update.period_id))
+                update.direction = direction_of_travel(update.rating, before)
         return super().get_context_data(
             milestones=Milestone.objects.filter(action=action),
             updates=updates,
             changes=action_changes(action),
-            period=ReportingPeriod.objects.for_partnership(self.partnership).latest_open(),
+            period=ReportingPeriod.objects.for_partnership(self.partnership).open().for_update_of(action),
             today=timezone.localdate(),
             **kwargs,
         )
 
 
 class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
-    """The progress-update form for the open reporting period: save a draft or submit.
+    """The progress-update form for one open reporting period: save a draft or submit.
 
+    The period is the one in the address (`progress_update_for`), fetched through the partnership;
+    without one (`progress_update`), the earliest open period the action owes, else the latest open
+    (`ReportingPeriodQuerySet.for_update_of`). A locked period shows no form and refuses a save.
     A form opened before someone else saved the update, or changed a milestone it would change, is
     answered 409 with what differs, the user's answers kept (`core.conflicts`).
     """
 
     permission_required = "delivery.update_action"
     permission_object = "action"
+    url_objects = ("action", "named_period")
     template_name = "delivery/progress_update_form.html"
     nav_section = "my_actions"
 
     @cached_property
+    def named_period(self) -> ReportingPeriod | None:
+        """The period in the address, if it names one: any other partnership's answers 404."""
+        if "period_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["period_pk"]
+        )
+
+    @cached_property
+    def open_periods(self):
+        return ReportingPeriod.objects.for_partnership(self.partnership).open()
+
+    @cached_property
     def period(self) -> ReportingPeriod | None:
-        return ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
+        """The open period the update is for; None when the named period is locked or none is open."""
+        if self.named_period is not None:
+            return self.named_period if self.named_period.is_open else None
+        return self.open_periods.for_update_of(self.action)
 
     @cached_property
     def update(self) -> ProgressUpdate:
@@ -228,7 +262,16 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         update = self.update if self.period else None
-        return super().get_context_data(period=self.period, update=update, **kwargs)
+        owed = self.open_periods.with_updates_owed(Action.objects.filter(pk=self.action.pk))
+        also_owed = [p for p in owed.filter(updates_owed__gt=0).order_by("starts_on") if p != self.period]
+        return super().get_context_data(
+            period=self.period,
+            locked_period=self.named_period if self.period is None else None,
+            update=update,
+            is_late=self.period is not None and self.period.is_past_deadline(timezone.localdate()),
+            also_owed=also_owed,
+            **kwargs,
+        )
 
 
 class ActionReopenView(ActionMixin, FormView):

@@ -2,11 +2,10 @@
 and unlock them, change their deadline and send reminders."""
 
 import copy
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,38 +21,19 @@ from delivery.forms.periods import (
     ReportingPeriodTransitionForm,
     ReportingPeriodYearForm,
 )
-from delivery.models import Action, ProgressUpdate, ReportingPeriod
+from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
 from delivery.services.reminders import reminders_send_now
 
 
-def _count(queryset) -> Subquery:
-    """A subquery counting the rows of `queryset`, which may refer to the outer query."""
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )
-
-
-# Stands for each row's own period inside a subquery, so the "expected to report" rule is reused.
-_THIS_PERIOD = SimpleNamespace(starts_on=OuterRef("starts_on"), ends_on=OuterRef("ends_on"))
-
-
 class ReportingPeriodListView(PartnershipMixin, TemplateView):
-    """The partnership's reporting periods, with how many expected updates each has received."""
+    """The partnership's reporting periods, with how each one's returns stand: submitted, drafts, missing."""
 
     template_name = "delivery/period_list.html"
     nav_section = "manage"
 
     def get_context_data(self, **kwargs):
-        periods = ReportingPeriod.objects.for_partnership(self.partnership).annotate(
-            expected_count=_count(
-                Action.objects.for_partnership(self.partnership).expected_to_report(_THIS_PERIOD)
-            ),
-            submitted_count=_count(
-                ProgressUpdate.objects.filter(period=OuterRef("pk"), submitted_at__isnull=False)
-            ),
-        )
+        periods = ReportingPeriod.objects.for_partnership(self.partnership).with_return_counts()
         return super().get_context_data(
             periods=periods,
             today=timezone.localdate(),
@@ -128,13 +108,9 @@ class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
         for action in actions:
             action.return_state = action.period_return()
             action.is_late = action.return_state != "submitted" and is_past_deadline
-        counts = {
-            state: sum(1 for action in actions if action.return_state == state)
-            for state in ("submitted", "draft", "none")
-        }
         return super().get_context_data(
             actions=actions,
-            counts=counts,
+            counts=period.return_counts(),
             late_count=sum(1 for action in actions if action.is_late),
             is_past_deadline=is_past_deadline,
             history=period.history.select_related("history_user").order_by("-history_date", "-history_id"),
@@ -187,8 +163,28 @@ class ReportingPeriodTransitionView(ReportingPeriodMixin, FormView):
         return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
 
     def get_context_data(self, **kwargs):
-        submitted = self.period.progress_updates.filter(submitted_at__isnull=False).count()
-        return super().get_context_data(change=self.change, submitted_count=submitted, **kwargs)
+        context = {"change": self.change}
+        if self.change == "lock":
+            context.update(counts=self.period.return_counts(), drafts=self._drafts())
+        elif self.change == "open":
+            others = (
+                ReportingPeriod.objects.for_partnership(self.partnership)
+                .open()
+                .exclude(pk=self.period.pk)
+                .with_return_counts()
+                .order_by("starts_on")
+            )
+            context["other_open_periods"] = [(other, ReturnCounts.of(other)) for other in others]
+        return super().get_context_data(**context, **kwargs)
+
+    def _drafts(self):
+        """The period's drafts that locking would freeze unsubmitted, with their authors and owners."""
+        expected = Action.objects.for_partnership(self.partnership).expected_to_report(self.period)
+        return (
+            self.period.progress_updates.filter(submitted_at__isnull=True, action__in=expected)
+            .select_related("author", "action__owner", "action__ambition__priority")
+            .order_by("action__ambition__priority__order", "action__ambition__order", "action__order")
+        )
 
 
 class ReportingPeriodDeadlineView(EditConflictMixin, ReportingPeriodMixin, FormView):

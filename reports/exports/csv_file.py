@@ -19,6 +19,7 @@ CSV_HEADER = [
     "Due date",
     "Reasons",
     "Progress",
+    "Issues and risks",
     "Mitigation",
     "Board ask",
 ]
@@ -58,6 +59,7 @@ def exception_report_csv(*, content: dict) -> str:
                     item.get("due_on") or "",
                     "; ".join(item.get("reasons") or []),
                     item.get("narrative") or "",
+                    item.get("issues_and_risks") or "",
                     item.get("mitigation") or "",
                     item.get("board_ask") or "",
                 ]

@@ -110,10 +110,11 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
         {"label": "Due date", "text": long_date(item.get("due_on")) or "Not set"},
         {"label": "Why it is reported", "lines": list(item.get("reasons") or [])},
         {"label": "Progress", "text": item.get("narrative") or ""},
+        {"label": "Issues and risks", "text": item.get("issues_and_risks") or ""},
         {"label": "Mitigation", "text": item.get("mitigation") or ""},
         {"label": "Board ask", "text": item.get("board_ask") or ""},
     ]
-    optional = {"Progress", "Mitigation", "Board ask"}
+    optional = {"Progress", "Issues and risks", "Mitigation", "Board ask"}
     return [
         {"text": "", "lines": None, "rating": "", **row}
         for row in rows

@@ -130,6 +130,29 @@ def test_each_item_records_the_hand_over_in_its_history(partnership, administrat
     assert [d.user_id for d in delegated_history.delegates.all()] == [successor.pk]
 
 
+def test_a_hand_over_writes_one_history_record_per_action(
+    partnership, administrator, leaver, successor, work
+):
+    # An action the successor helped with and now owns changes owner and delegates together.
+    helped = ActionFactory(ambition=work["action"].ambition, owner=leaver.user, title="Helped with")
+    helped.delegates.add(successor, MembershipFactory(partnership=partnership).user)
+    finished = work["completed"]
+    finished.delegates.add(MembershipFactory(partnership=partnership).user, leaver.user)
+    actions = [work["action"], work["on_hold"], work["delegated"], helped, finished]
+    before = [action.history.count() for action in actions]
+
+    person_hand_over(partnership=partnership, from_user=leaver.user, to_user=successor, by=administrator)
+
+    assert [action.history.count() for action in actions] == [count + 1 for count in before]
+    reason = "Handed over from Lee Leaver to Sam Successor by Ada Admin"
+    assert [action.history.first().history_change_reason for action in actions] == [reason] * 5
+    helped_record = helped.history.first()
+    assert helped_record.owner_id == successor.pk
+    assert successor.pk not in {d.user_id for d in helped_record.delegates.all()}
+    assert [d.user_id for d in work["delegated"].history.first().delegates.all()] == [successor.pk]
+    assert successor.pk in {d.user_id for d in finished.history.first().delegates.all()}
+
+
 def test_a_delegation_is_not_doubled_when_the_successor_already_owns_or_helps(
     partnership, administrator, leaver, successor, work
 ):

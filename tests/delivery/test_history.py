@@ -33,7 +33,10 @@ def lines_of(action):
 
 def test_the_creation_comes_last_and_saves_that_change_nothing_shown_are_left_out(action):
     action.save()  # only the bookkeeping changes
-    action.delegates.add(MembershipFactory(partnership=action.partnership).user)  # its own page says so
+    delegate = MembershipFactory(
+        partnership=action.partnership, user__first_name="Aisha", user__last_name="Morgan"
+    ).user
+    action.delegates.add(delegate)
     action.status = Action.Status.COMPLETED
     action.completed_on = datetime.date(2026, 9, 30)
     action.save()
@@ -45,9 +48,10 @@ def test_the_creation_comes_last_and_saves_that_change_nothing_shown_are_left_ou
     assert lines_of(action) == [
         ("Progress update for Q2 2026/27", []),
         ("", [("status", "Not started", "Completed"), ("date completed", "Not set", "30 September 2026")]),
+        ("", [("delegates", "None", "Aisha Morgan")]),
         ("", []),
     ]
-    assert [c.is_earliest for c in changes] == [False, False, True]
+    assert [c.is_earliest for c in changes] == [False, False, False, True]
 
 
 def test_related_records_are_named_but_never_another_partnerships(action):

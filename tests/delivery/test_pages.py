@@ -191,7 +191,7 @@ def test_action_page_shows_the_timeline_with_direction_of_travel_and_the_change_
 
     assert html.index(">Q2<") < html.index(">Q1<")
     assert "Direction of travel: Improved" in html
-    assert "Direction of travel: New" in html
+    assert "Direction of travel: Newly rated" in html
     assert (
         "Title changed from “Run the knife crime awareness sessions” to “Run the knife crime sessions in every school”"
         in html

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from core.conflicts import version_of
-from delivery.models import ReportingPeriod, UpdateReminder
+from delivery.models import ReportingPeriod, ReturnCounts, UpdateReminder
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
 from delivery.services.updates import progress_update_save
 from tests.accounts.factories import MembershipFactory, PartnershipFactory
@@ -220,7 +220,7 @@ def test_the_list_shows_each_period_with_its_state_deadline_and_how_many_have_re
     assert "Q2 2026/27" in html and "Q3 2026/27" in html
     assert "30 Oct 2026" in html
     assert "Open for updates" in html and "Upcoming" in html
-    assert "1 of 3" in html
+    assert "1 submitted" in html and "1 draft saved, not submitted" in html and "1 not reported" in html
     assert "Add a financial year" not in html
     assert url("period_lock", sbp, pk=period.pk) not in html
 
@@ -402,7 +402,123 @@ def test_the_status_page_shows_each_expected_actions_return_and_the_counts(clien
     assert "Starts next year" not in html
     assert str(silent.owner) in html and owner_membership.organisation.name in html
     assert "Send reminders now" not in html
-    assert response.context["counts"] == {"submitted": 1, "draft": 1, "none": 1}
+    assert response.context["counts"] == ReturnCounts(submitted=1, draft=1, missing=1)
+
+
+def returns_of_q2(partnership):
+    """Q2 with 5 actions expected to report: 1 submitted, 2 drafts (one written by a delegate) and 2
+    missing; and a submitted update from an action not expected to report, which no count includes."""
+    period = period_of(partnership)
+    submitted, drafted, delegated, *_ = actions_of(partnership, count=5)
+    ProgressUpdateFactory(action=submitted, period=period, submitted_at=timezone.now())
+    ProgressUpdateFactory(action=drafted, period=period, submitted_at=None)
+    delegate = MembershipFactory(partnership=partnership, user__first_name="Dana", user__last_name="Delegate")
+    ProgressUpdateFactory(action=delegated, period=period, author=delegate.user, submitted_at=None)
+    [not_started] = actions_of(
+        partnership, starts_on=datetime.date(2027, 4, 1), due_on=datetime.date(2028, 1, 1)
+    )
+    ProgressUpdateFactory(action=not_started, period=period, submitted_at=timezone.now())
+    return period, drafted, delegated, delegate.user
+
+
+def test_submitted_drafts_and_missing_returns_are_counted_once_for_every_page(sbp):
+    period, *_ = returns_of_q2(sbp)
+
+    counts = period.return_counts()
+
+    assert counts == ReturnCounts(submitted=1, draft=2, missing=2)
+    assert (counts.expected, counts.outstanding) == (5, 4)
+    [listed] = ReportingPeriod.objects.with_return_counts()
+    assert ReturnCounts.of(listed) == counts
+
+
+def test_the_status_lock_and_list_pages_show_the_same_returns(client, sbp, admin):
+    period, *_ = returns_of_q2(sbp)
+    client.force_login(admin)
+
+    status = client.get(url("period_detail", sbp, pk=period.pk))
+    lock = client.get(url("period_lock", sbp, pk=period.pk))
+    listing = client.get(url("period_list", sbp)).content.decode()
+
+    expected = ReturnCounts(submitted=1, draft=2, missing=2)
+    assert status.context["counts"] == lock.context["counts"] == expected
+    assert "5 actions expected to report for Q2 2026/27." in status.content.decode()
+    assert "Of the 5 actions expected to report:" in lock.content.decode()
+    assert (
+        "1 submitted" in listing
+        and "2 drafts saved, not submitted" in listing
+        and "2 not reported" in listing
+    )
+
+
+def test_locking_warns_that_drafts_will_be_frozen_and_offers_to_remind_first(client, sbp, admin):
+    period, drafted, delegated, delegate = returns_of_q2(sbp)
+    client.force_login(admin)
+
+    html = client.get(url("period_lock", sbp, pk=period.pk)).content.decode()
+
+    assert "updates have been submitted" not in html
+    assert "govuk-warning-text" in html
+    assert "2 drafts will be frozen unsubmitted: nobody can submit them until the period is unlocked." in html
+    assert f"{drafted.reference} {drafted.title}: draft by {drafted.owner}</li>" in html
+    assert (
+        f"{delegated.reference} {delegated.title}: draft by {delegate}, action owned by {delegated.owner}"
+        in html
+    )
+    assert f'action="{url("period_remind", sbp, pk=period.pk)}"' in html
+
+    reminded = client.post(url("period_remind", sbp, pk=period.pk), follow=True)
+
+    assert "Reminders sent: 4 people emailed about Q2 2026/27." in reminded.content.decode()
+
+
+def test_locking_with_no_drafts_gives_no_warning(client, sbp, admin):
+    period = period_of(sbp)
+    [action] = actions_of(sbp)
+    ProgressUpdateFactory(action=action, period=period, submitted_at=timezone.now())
+    client.force_login(admin)
+
+    response = client.get(url("period_lock", sbp, pk=period.pk))
+
+    assert response.context["counts"] == ReturnCounts(submitted=1, draft=0, missing=0)
+    assert "govuk-warning-text" not in response.content.decode()
+    assert "Send reminders now" not in response.content.decode()
+
+
+def test_opening_a_period_while_another_is_open_says_what_is_still_outstanding_there(client, sbp, admin):
+    q2, *_ = returns_of_q2(sbp)
+    q3 = period_of(
+        sbp,
+        name="Q3 2026/27",
+        starts_on=datetime.date(2026, 10, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        state=State.UPCOMING,
+    )
+    client.force_login(admin)
+
+    html = client.get(url("period_open", sbp, pk=q3.pk)).content.decode()
+
+    assert (
+        "Q2 2026/27 is still open for updates, with 4 returns outstanding: 2 drafts saved, not submitted, "
+        "and 2 not reported (1 submitted)."
+    ) in html
+    assert f'href="{url("period_detail", sbp, pk=q2.pk)}">See who has reported for Q2 2026/27</a>' in html
+
+
+def test_opening_a_period_while_no_other_is_open_gives_no_warning(client, sbp, admin):
+    period_of(
+        sbp,
+        name="Q1 2026/27",
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2026, 6, 30),
+        state=State.LOCKED,
+    )
+    q2 = period_of(sbp, state=State.UPCOMING)
+    client.force_login(admin)
+
+    html = client.get(url("period_open", sbp, pk=q2.pk)).content.decode()
+
+    assert "govuk-warning-text" not in html and "still open" not in html
 
 
 def test_an_administrator_sends_the_reminders_now_and_is_told_who_was_emailed(client, sbp, admin):
@@ -551,7 +667,7 @@ def test_the_period_list_costs_the_same_for_1_and_50_actions(client, sbp, admin,
     one, fifty = assert_same_queries(make_rows, lambda _: client.get(url("period_list", sbp)))
 
     assert one.status_code == fifty.status_code == 200
-    assert "50 of 50" in fifty.content.decode()
+    assert "50 submitted" in fifty.content.decode()
 
 
 def test_the_period_status_page_costs_the_same_for_1_and_50_actions(client, sbp, admin, assert_same_queries):

@@ -126,7 +126,7 @@ def test_one_email_per_person_lists_all_their_due_actions_with_links_to_each_upd
     assert all(link.startswith(settings.SITE_URL + "/") for link in links)
     update_links = [resolve(urlsplit(link).path) for link in links[:3]]
     assert [(match.view_name, match.kwargs) for match in update_links] == [
-        ("delivery:progress_update", {"slug": "safer-bromley", "pk": action.pk})
+        ("delivery:progress_update_for", {"slug": "safer-bromley", "pk": action.pk, "period_pk": period.pk})
         for action in (first, second, third)
     ]
     assert resolve(urlsplit(links[3]).path).view_name == "delivery:my_actions"
@@ -251,7 +251,7 @@ def test_the_email_has_a_text_and_an_html_part_and_escapes_what_people_typed(sbp
     assert "Stop &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in html
     assert "Ann&lt;b&gt; O&#x27;Neill" in html
     update_url = settings.SITE_URL + reverse(
-        "delivery:progress_update", kwargs={"slug": sbp.slug, "pk": action.pk}
+        "delivery:progress_update_for", kwargs={"slug": sbp.slug, "pk": action.pk, "period_pk": period.pk}
     )
     assert f'<a href="{update_url}">' in html
     assert "<img" not in html
@@ -276,8 +276,8 @@ def test_a_person_with_updates_due_in_two_partnerships_gets_one_email(sbp):
     assert in_sbp.title in email.body
     assert in_other.title in email.body
     paths = [urlsplit(link).path for link in links_in(email.body)]
-    assert reverse("delivery:progress_update", kwargs={"slug": "safer-bromley", "pk": in_sbp.pk}) in paths
-    assert reverse("delivery:progress_update", kwargs={"slug": "bexley", "pk": in_other.pk}) in paths
+    assert f"/p/safer-bromley/actions/{in_sbp.pk}/update/{sbp_period.pk}/" in paths
+    assert f"/p/bexley/actions/{in_other.pk}/update/{other_period.pk}/" in paths
     assert reverse("delivery:my_actions", kwargs={"slug": "bexley"}) in paths
     assert {(reminder.period, *reminder.actions.all()) for reminder in reminders} == {
         (sbp_period, in_sbp),

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -47,3 +49,22 @@ def test_meeting_page_makes_the_same_queries_for_1_and_20_items(client, assert_s
     responses = assert_same_queries(make_rows, client.get, many=20)
 
     assert [response.status_code for response in responses] == [200, 200]
+
+
+def test_meeting_list_runs_newest_first_as_its_caption_says(client):
+    middle = MeetingFactory(title="Spring board", held_on=date(2026, 4, 14))
+    partnership = middle.partnership
+    MeetingFactory(partnership=partnership, title="Winter board", held_on=date(2026, 1, 20))
+    MeetingFactory(partnership=partnership, title="Summer board", held_on=date(2026, 7, 7))
+    client.force_login(MembershipFactory(partnership=partnership).user)
+
+    response = client.get(reverse("meetings:meeting_list", kwargs={"slug": partnership.slug}))
+
+    assert [meeting.title for meeting in response.context["meetings"]] == [
+        "Summer board",
+        "Spring board",
+        "Winter board",
+    ]
+    html = response.content.decode()
+    assert "newest first" in html
+    assert html.index("Summer board") < html.index("Spring board") < html.index("Winter board")

@@ -3,6 +3,7 @@
 import datetime
 
 from core.ratings import Rating
+from delivery.models import Action
 from reports.exceptions import exception_report_build
 from reports.models import ExceptionReport, ExceptionRule
 from reports.services import exception_report_publish, exception_rules_set
@@ -60,6 +61,54 @@ def test_items_carry_the_lead_ratings_and_text_the_board_needs(plan):
     assert first["narrative"] == "Two schools withdrew"
     assert first["mitigation"] == "Extra officer time agreed"
     assert first["due_on"] == "2027-03-31"
+
+
+def test_items_carry_issues_and_risks_and_the_path_of_their_action(plan):
+    partnership, q2 = plan
+    q2.progress_updates.filter(action__title="Knife crime sessions").update(issues_and_risks="Venue lost")
+
+    content = exception_report_build(partnership=partnership, period=q2, meeting=None, today=TODAY)
+
+    prevention = content["sections"][0]["ambitions"]
+    knife, online = prevention[0]["items"][0], prevention[1]["items"][0]
+    assert knife["issues_and_risks"] == "Venue lost"
+    assert knife["url"] == Action.objects.get(title="Knife crime sessions").get_absolute_url()
+    assert online["issues_and_risks"] == ""
+    silent = content["sections"][1]["ambitions"][0]["items"][0]
+    assert (silent["title"], silent["issues_and_risks"]) == ("Refresh the VAWG plan", "")
+
+
+def test_the_actions_on_track_are_listed_with_the_path_of_each(plan):
+    partnership, q2 = plan
+
+    content = exception_report_build(partnership=partnership, period=q2, meeting=None, today=TODAY)
+
+    youth = Action.objects.get(title="Youth outreach")
+    assert content["on_track"] == [
+        {
+            "reference": "1.1.2",
+            "title": "Youth outreach",
+            "url": youth.get_absolute_url(),
+            "rating": "green",
+            "rating_label": "Green",
+        }
+    ]
+    assert len(content["on_track"]) == content["on_track_count"]
+
+
+def test_each_summary_count_keeps_the_path_of_the_delivery_plan_filtered_to_it(plan):
+    partnership, q2 = plan
+
+    summary = exception_report_build(partnership=partnership, period=q2, meeting=None, today=TODAY)["summary"]
+
+    prevention = summary["rows"][0]
+    priority = Action.objects.get(title="Knife crime sessions").ambition.priority
+    plan_path = f"/p/{partnership.slug}/actions/"
+    where = f"strategy={priority.strategy_id}&period={q2.pk}"
+    assert prevention["links"]["red"] == f"{plan_path}?{where}&priority={priority.pk}&rating=red"
+    assert prevention["total_link"] == f"{plan_path}?{where}&priority={priority.pk}"
+    assert summary["totals"]["links"]["not_rated"] == f"{plan_path}?{where}&rating=not_rated"
+    assert summary["totals"]["total_link"] == f"{plan_path}?{where}"
 
 
 def test_the_summary_counts_ratings_per_priority_now_and_before(plan):

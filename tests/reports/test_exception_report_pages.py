@@ -1,12 +1,16 @@
 import datetime
+import io
 import re
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from docx import Document
 
 from accounts.models import Membership
 from core.ratings import Rating
+from delivery.models import Action
+from reports.exceptions import exception_report_build
 from reports.models import ExceptionReport, ExceptionRuleSetting
 from tests.accounts.factories import MembershipFactory
 from tests.delivery.factories import ActionFactory, ProgressUpdateFactory, ReportingPeriodFactory
@@ -21,6 +25,33 @@ def report_url(partnership, name="exception_report", **kwargs):
 
 def member(partnership, role=Membership.Role.BOARD_MEMBER):
     return MembershipFactory(partnership=partnership, role=role).user
+
+
+def item_headings(response) -> list[str]:
+    """The report's item headings, as text, in page order."""
+    html = response.content.decode()
+    titles = re.findall(r'<h5 class="govuk-summary-card__title">(.*?)</h5>', html, flags=re.DOTALL)
+    return [unescape(re.sub(r"<[^>]+>", "", title)) for title in titles]
+
+
+def strip_keys(content: dict) -> dict:
+    """The content as reports published before issue 10 hold it: no links, no issues and risks."""
+    old = {key: value for key, value in content.items() if key != "on_track"}
+    summary = old["summary"]
+    old["summary"] = {
+        **summary,
+        "rows": [
+            {k: v for k, v in row.items() if k not in ("links", "total_link")} for row in summary["rows"]
+        ],
+        "totals": {k: v for k, v in summary["totals"].items() if k not in ("links", "total_link")},
+    }
+    for section in old["sections"]:
+        for ambition in section["ambitions"]:
+            ambition["items"] = [
+                {k: v for k, v in item.items() if k not in ("url", "issues_and_risks")}
+                for item in ambition["items"]
+            ]
+    return old
 
 
 def test_board_members_read_the_live_report_with_its_items_and_downloads(client, plan):
@@ -158,7 +189,7 @@ def test_administrators_switch_rules_off_and_on(client, plan):
     assert response.status_code == 302
     off = set(ExceptionRuleSetting.objects.filter(is_enabled=False).values_list("rule", flat=True))
     assert off == {"amber_or_worse", "overdue", "milestone_overdue", "missing_return", "exceptional"}
-    assert "2.1.1 Refresh the VAWG plan" not in client.get(report_url(partnership)).content.decode()
+    assert "2.1.1 Refresh the VAWG plan" not in item_headings(client.get(report_url(partnership)))
 
 
 def test_board_asks_of_a_period(client, plan):
@@ -199,3 +230,137 @@ def test_report_pages_make_the_same_queries_for_5_and_50_actions(client, page, a
     responses = assert_same_queries(make_rows, client.get, few=5, many=50)
 
     assert [response.status_code for response in responses] == [200, 200]
+
+
+def test_the_report_shows_issues_and_risks_only_where_an_item_has_them(client, plan):
+    partnership, q2 = plan
+    q2.progress_updates.filter(action__title="Knife crime sessions").update(
+        issues_and_risks="Venue lost for the spring term"
+    )
+    client.force_login(member(partnership))
+
+    html = client.get(report_url(partnership)).content.decode()
+
+    row = (
+        '<dt class="govuk-summary-list__key">Issues and risks</dt>'
+        '<dd class="govuk-summary-list__value">Venue lost for the spring term</dd>'
+    )
+    assert row in html
+    assert html.count("Issues and risks</dt>") == 1
+
+
+@pytest.mark.parametrize("extension", ["docx", "pdf", "csv"])
+def test_each_download_carries_issues_and_risks(client, plan, extension):
+    partnership, q2 = plan
+    q2.progress_updates.filter(action__title="Knife crime sessions").update(issues_and_risks="Venue lost")
+    client.force_login(member(partnership))
+
+    response = client.get(
+        report_url(partnership, "exception_report_download", extension=extension), {"period": q2.pk}
+    )
+
+    assert response.status_code == 200
+    if extension == "csv":
+        header, first, *_ = response.content.decode("utf-8-sig").splitlines()
+        assert "Issues and risks" in header.split(",")
+        assert ",Venue lost," in first
+    elif extension == "docx":
+        document = Document(io.BytesIO(response.content))
+        cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+        assert ["Issues and risks", "Venue lost"] in cells
+    else:
+        assert response.content.startswith(b"%PDF")
+
+
+def test_each_item_heading_links_to_its_action_and_the_actions_on_track_are_listed(client, plan):
+    partnership, _ = plan
+    client.force_login(member(partnership))
+
+    response = client.get(report_url(partnership))
+    html = response.content.decode()
+
+    knife = Action.objects.get(title="Knife crime sessions")
+    assert (
+        f'<h5 class="govuk-summary-card__title"><a class="govuk-link" href="{knife.get_absolute_url()}">'
+        "1.1.1 Knife crime sessions</a></h5>"
+    ) in html
+    assert item_headings(response)[0] == "1.1.1 Knife crime sessions"
+    on_track = re.search(r'<details class="govuk-details">(.*?)</details>', html, flags=re.DOTALL).group(1)
+    assert "List the action on track" in on_track
+    youth = Action.objects.get(title="Youth outreach")
+    assert f'<a class="govuk-link" href="{youth.get_absolute_url()}">1.1.2 Youth outreach</a>' in on_track
+    assert client.get(youth.get_absolute_url()).status_code == 200
+
+
+def test_each_summary_count_links_to_the_delivery_plan_listing_exactly_those_actions(client, plan):
+    partnership, _ = plan
+    client.force_login(member(partnership))
+
+    html = client.get(report_url(partnership)).content.decode()
+
+    summary = html[html.index("<table") : html.index("</table>")]
+    links = re.findall(
+        r'<a class="govuk-link" href="([^"]+)">(\d+)<span class="govuk-visually-hidden"> ([^<]+)</span></a>',
+        summary,
+    )
+    # Two priorities and the totals row, each with five ratings and a total.
+    assert len(links) == 3 * 6
+    assert "red, 1. Prevention" in [words for _, _, words in links]
+    assert "in total, all priorities" in [words for _, _, words in links]
+    for href, count, words in links:
+        listing = client.get(unescape(href)).content.decode()
+        listed = int(re.search(r'<p class="govuk-body" role="status">(\d+) action', listing).group(1))
+        assert listed == int(count), f"{words}: {href}"
+
+
+def test_the_delivery_plan_counts_an_action_with_only_a_draft_as_not_rated_in_that_period(client, plan):
+    partnership, q2 = plan
+    client.force_login(member(partnership))
+    plan_url = reverse("delivery:action_list", kwargs={"slug": partnership.slug})
+
+    listing = client.get(plan_url, {"period": q2.pk, "rating": "not_rated"}).content.decode()
+
+    assert "Scams prevention" in listing  # a draft only: not submitted, so not rated
+    assert "Refresh the VAWG plan" in listing  # no update at all
+    assert "Knife crime sessions" not in listing
+    green = client.get(plan_url, {"period": q2.pk, "rating": "green"}).content.decode()
+    assert "Youth outreach" in green
+    assert "Scams prevention" not in green
+
+
+def test_a_report_published_before_links_and_issues_and_risks_still_shows_and_downloads(client, plan):
+    partnership, q2 = plan
+    content = exception_report_build(
+        partnership=partnership, period=q2, meeting=None, today=datetime.date(2026, 11, 22)
+    )
+    report = ExceptionReport.objects.create(
+        partnership=partnership,
+        period=q2,
+        meeting=MeetingFactory(partnership=partnership),
+        version=1,
+        content=strip_keys(content) | {"version": 1},
+        published_at="2026-11-22T10:00Z",
+        published_by=member(partnership),
+    )
+    client.force_login(member(partnership))
+
+    response = client.get(report.get_absolute_url())
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert item_headings(response)[0] == "1.1.1 Knife crime sessions"
+    assert '<h5 class="govuk-summary-card__title">1.1.1 Knife crime sessions</h5>' in html
+    assert "1 action on track, not reported by exception." in html
+    assert "List the action" not in html
+    assert "Issues and risks" not in html
+    assert "/actions/?" not in html
+    for extension in ("docx", "pdf", "csv"):
+        download = client.get(
+            reverse(
+                "reports:published_report_download",
+                kwargs={"slug": partnership.slug, "pk": report.pk, "extension": extension},
+            )
+        )
+        assert download.status_code == 200, extension
+    csv_text = download.content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].split(",")[-3] == "Issues and risks"

@@ -22,6 +22,7 @@ RATINGS = [
 
 FORMULA_TITLE = "=SUM(A1:A9) pooled budget reconciled"
 AWKWARD_NARRATIVE = 'Panel met twice, as planned.\nChair said "good progress" so far.'
+ISSUES_AND_RISKS = "Health representative not yet nominated; panel may not be quorate."
 SCRIPT_NARRATIVE = "Portal copy pasted from the web page: <script>alert('x')</script> removed before launch."
 
 
@@ -30,6 +31,7 @@ def counts(red=0, amber=0, green=0, blue=0, not_rated=0):
 
 
 def item(reference, title, rating, label, **fields):
+    """An item as reports published before "issues_and_risks" and "url" existed hold it, plus `fields`."""
     return {
         "reference": reference,
         "title": title,
@@ -116,6 +118,7 @@ def content():
                                     "A milestone is overdue: First panel meeting held (due 17 December 2026)",
                                 ],
                                 narrative=AWKWARD_NARRATIVE,
+                                issues_and_risks=ISSUES_AND_RISKS,
                                 mitigation="Interim chair agreed; terms of reference out for comment.",
                                 board_ask="Nominate a senior health representative to the panel.",
                             ),
@@ -297,6 +300,8 @@ def test_docx_item_blocks_hold_each_items_details(docx_file):
         "Rated red\nA milestone is overdue: First panel meeting held (due 17 December 2026)"
     )
     assert first["Progress"] == AWKWARD_NARRATIVE
+    assert first["Issues and risks"] == ISSUES_AND_RISKS
+    assert list(first).index("Issues and risks") == list(first).index("Progress") + 1
     assert first["Board ask"] == "Nominate a senior health representative to the panel."
 
     # Blank text rows are left out; a missing lead organisation and per cent complete read plainly.
@@ -314,6 +319,11 @@ def test_docx_item_blocks_hold_each_items_details(docx_file):
     assert third["Lead"] == "Tom Fletcher"
     assert third["Rating in Q1 2026/27"] == "No update"
     assert third["% complete"] == "Not given"
+
+
+def test_docx_shows_issues_and_risks_only_where_an_item_has_them(docx_file):
+    labels = [row[0] for table in docx_file.tables[1:-1] for row in table_text(table)]
+    assert labels.count("Issues and risks") == 1
 
 
 def test_docx_ends_with_the_on_track_count_and_the_legend(docx_file, content):
@@ -371,6 +381,12 @@ def test_pdf_holds_every_item_and_the_on_track_count(pdf_text, content):
     assert "Significant issues: the action will miss its outcome or date without intervention." in text
 
 
+def test_pdf_shows_issues_and_risks_only_where_an_item_has_them(pdf_text):
+    text = squash(pdf_text)
+    assert f"Issues and risks {ISSUES_AND_RISKS}" in text
+    assert text.count("Issues and risks") == 1
+
+
 def test_pdf_shows_markup_in_user_text_as_text(pdf_text):
     assert "<script>alert('x')</script>" in squash(pdf_text)
 
@@ -410,10 +426,13 @@ def test_csv_has_a_header_and_one_row_per_item_in_order(csv_rows, content):
         "Due date": "2027-03-31",
         "Reasons": "Rated red; A milestone is overdue: First panel meeting held (due 17 December 2026)",
         "Progress": AWKWARD_NARRATIVE,
+        "Issues and risks": ISSUES_AND_RISKS,
         "Mitigation": "Interim chair agreed; terms of reference out for comment.",
         "Board ask": "Nominate a senior health representative to the panel.",
     }
     assert rows[2][CSV_HEADER.index("Per cent complete")] == ""
+    # Items without issues and risks (older reports' items lack the key) leave the cell empty.
+    assert [row[CSV_HEADER.index("Issues and risks")] for row in rows[1:]] == ["", "", ""]
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(csv_rows):

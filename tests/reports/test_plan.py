@@ -12,7 +12,7 @@ from accounts.models import Membership
 from core.ratings import Direction, Rating
 from delivery.models import Action, ReportingPeriod
 from priorities.models import Strategy
-from reports.dashboard import RatingCount, Totals, direction_of_group, plan_on_a_page
+from reports.dashboard import RatingCount, Totals, plan_on_a_page
 from tests.accounts.factories import MembershipFactory
 from tests.delivery.factories import ActionFactory, ProgressUpdateFactory, ReportingPeriodFactory
 from tests.priorities.factories import PriorityFactory, StrategicAmbitionFactory, StrategyFactory
@@ -198,13 +198,13 @@ def test_counts_per_rating_now_and_before_with_the_change_and_direction(safer_to
     assert prevention["before"] == counts(amber=1, green=2)
     assert prevention["change"] == {"red": 1, "amber": -1, "green": -1, "blue": 1, "not_rated": 1}
     assert (prevention["total"], prevention["previous_total"]) == (4, 3)
-    assert prevention["direction"] == Direction.NO_CHANGE  # 1 of 3 rated red or amber, both times
+    assert prevention["direction"] == Direction.WORSE  # red up from 0 to 1
 
     # b2 was cancelled before Q1: never counted. b3's submitted update is "not rated".
     assert people["now"] == counts(amber=1, not_rated=2)
     assert people["before"] == counts(red=1, green=1, not_rated=1)
     assert (people["total"], people["previous_total"]) == (3, 3)
-    assert people["direction"] == Direction.WORSE  # 1 of 1 rated red or amber, up from 1 of 2
+    assert people["direction"] == Direction.IMPROVED  # red down from 1 to 0, red and amber 1 both times
 
     assert places["now"] == counts(green=1)
     assert places["before"] == counts(red=1)
@@ -212,7 +212,7 @@ def test_counts_per_rating_now_and_before_with_the_change_and_direction(safer_to
 
     assert empty["now"] == counts() and empty["before"] == counts()
     assert (empty["total"], empty["previous_total"]) == (0, 0)
-    assert empty["direction"] == Direction.NEW  # nothing rated to compare
+    assert empty["direction"] == Direction.NO_CHANGE  # no red nor amber, both times
 
 
 def test_the_whole_strategy_totals_leave_out_other_strategies(safer_town):
@@ -222,7 +222,7 @@ def test_the_whole_strategy_totals_leave_out_other_strategies(safer_town):
     assert totals["before"] == counts(red=2, amber=1, green=3, not_rated=1)
     assert totals["change"] == {"red": -1, "amber": 0, "green": -1, "blue": 1, "not_rated": 2}
     assert (totals["total"], totals["previous_total"]) == (8, 7)
-    assert totals["direction"] == Direction.IMPROVED  # 2 of 5 rated red or amber, down from 3 of 6
+    assert totals["direction"] == Direction.IMPROVED  # red down from 2 to 1, red and amber from 3 to 2
 
 
 def test_overdue_and_missing_returns_before_and_after_the_deadline(safer_town):
@@ -250,7 +250,8 @@ def test_the_first_period_has_nothing_to_compare_with(safer_town):
     assert plan.totals.by_rating == counts(red=2, amber=1, green=3, not_rated=1)
     assert plan.totals.previous_by_rating is None
     assert {c.change for c in plan.totals.counts} == {None}
-    assert plan.totals.direction == Direction.NEW
+    assert plan.totals.direction is None
+    assert plan.totals.direction_label == "Not compared"
     assert plan.totals.missing_returns == 1  # b3 never reported for Q1
 
 
@@ -260,22 +261,6 @@ def test_a_strategy_or_period_of_another_partnership_is_refused(safer_town):
 
     with pytest.raises(ValueError):
         plan_on_a_page(partnership=partnership, strategy=strategy, period=elsewhere, today=BEFORE_DEADLINE)
-
-
-@pytest.mark.parametrize(
-    ("now", "before", "direction"),
-    [
-        (counts(red=1), None, Direction.NEW),
-        (counts(not_rated=3), counts(green=3), Direction.NEW),
-        (counts(green=3), counts(not_rated=3), Direction.NEW),
-        (counts(red=1, green=3), counts(red=2, green=2), Direction.IMPROVED),
-        (counts(amber=1, blue=1), counts(green=2), Direction.WORSE),
-        (counts(red=2, green=6, not_rated=9), counts(amber=1, green=3), Direction.NO_CHANGE),
-        (counts(green=1), counts(blue=1), Direction.NO_CHANGE),
-    ],
-)
-def test_direction_of_travel_compares_the_share_of_rated_actions_needing_attention(now, before, direction):
-    assert direction_of_group(now, before) == direction
 
 
 def test_the_chart_bar_gives_every_rating_with_a_count_a_labelled_segment(safer_town):
@@ -303,7 +288,7 @@ def test_a_tiny_share_is_widened_to_fit_its_label():
         previous_total=None,
         overdue=0,
         missing_returns=0,
-        direction=Direction.NEW,
+        direction=None,
     )
 
     red, green = totals.bar
@@ -469,6 +454,42 @@ def test_choosing_an_earlier_period_shows_its_figures(client, live_town):
     text = cell_text(response.content.decode())
     assert "There is no earlier reporting period to compare with." in text
     assert "1 red, priority 1" in text and "1 green, priority 1" in text
+    assert "Direction of travel: Not compared" in text
+
+
+def test_a_priority_whose_reds_went_from_2_to_5_is_worse_and_the_legend_says_why(client, live_town):
+    partnership, strategy, prevention, earlier, later, member = live_town
+    places = PriorityFactory(strategy=strategy, order=2, title="Places")
+    ambition = StrategicAmbitionFactory(priority=places, order=1)
+    on_track = prevention.ambitions.first().actions.get(order=2)
+    # Places: 2 red both times, 1 green both times, and 7 rated for the first time in Q2: 3 red, 4 green.
+    # Its share of red went down (2 of 3, then 5 of 10), but its reds went up from 2 to 5.
+    for order, (then, now) in enumerate(
+        [("red", "red")] * 2 + [("green", "green")] + [(None, "red")] * 3 + [(None, "green")] * 4, start=1
+    ):
+        action = ActionFactory(
+            ambition=ambition, order=order, starts_on=on_track.starts_on, due_on=on_track.due_on
+        )
+        if then:
+            update(action, earlier, then)
+        update(action, later, now)
+    client.force_login(member)
+
+    html = client.get(plan_url(partnership)).content.decode()
+    text = cell_text(html)
+
+    assert "5 red, priority 2 (+3) , up 3 since Q1 2026/27" in text
+    rows = [cell_text(row) for row in html.split('<tr class="govuk-table__row">')[1:]]
+    places_row = next(row for row in rows if "2. Places" in row)
+    assert " Worse " in places_row and "Improved" not in places_row
+    assert "Improved" not in text.split("What the directions of travel mean")[0]
+    # The whole partnership: red from 3 to 7.
+    assert "Direction of travel since Q1 2026/27: Worse" in text
+    assert "What the directions of travel mean" in text
+    assert (
+        "A priority, or the whole partnership, is worse if it has more red actions than in the previous "
+        "period, or more red and amber together" in text
+    )
 
 
 def test_a_period_of_another_partnership_answers_404(client, live_town):

@@ -114,6 +114,7 @@ BY_NAME = {
     ("accounts:password_reset_confirm", "token"): "reset_token",
     ("delivery:period_open", "pk"): "upcoming_period",
     ("delivery:period_unlock", "pk"): "locked_period",
+    ("delivery:progress_update_for", "period_pk"): "open_period",
     ("accounts:person_reactivate", "pk"): "former_lead_membership",
     ("accounts:person_hand_over", "pk"): "former_lead_membership",
 }
