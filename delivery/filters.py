@@ -3,11 +3,17 @@
 With a reporting period chosen, the plan lists the actions expected to report in it and the rating
 filter looks at each action's submitted update for that period, so a count in the exception report's
 summary links to exactly the actions it counts.
+
+With no strategy in the URL the plan shows the current strategy's actions (`Strategy.current_of`);
+"All strategies" (`?strategy=all`, or an empty `strategy=` as older links have) lists every action. A
+priority or strategic ambition in the URL says its own strategy, so then no default is applied. Those
+two filters' choices are grouped under their strategy's title, newest strategy first as in the strategy
+filter, as "1." and "1.1" recur in each strategy.
 """
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
@@ -35,6 +41,17 @@ SORTS = {
 }
 
 
+ALL_STRATEGIES = "all"
+
+
+def grouped_by_strategy(choices: QuerySet, strategy_of) -> list:
+    """Select choices under one group per strategy, titled with it, after an "All" choice."""
+    groups: dict[Strategy, list] = {}
+    for choice in choices:
+        groups.setdefault(strategy_of(choice), []).append((choice.pk, str(choice)))
+    return [("", "All"), *((strategy.title, members) for strategy, members in groups.items())]
+
+
 class MemberChoiceFilter(django_filters.ModelChoiceFilter):
     """A people filter labelled as every people picker is (`core.forms.MemberChoiceField`)."""
 
@@ -42,12 +59,7 @@ class MemberChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class ActionFilter(django_filters.FilterSet):
-    strategy = django_filters.ModelChoiceFilter(
-        label="Strategy",
-        field_name="ambition__priority__strategy",
-        queryset=Strategy.objects.none(),
-        empty_label="All",
-    )
+    strategy = django_filters.ChoiceFilter(label="Strategy", method="filter_strategy", empty_label=None)
     priority = django_filters.ModelChoiceFilter(
         label="Priority", field_name="ambition__priority", queryset=Priority.objects.none(), empty_label="All"
     )
@@ -97,27 +109,56 @@ class ActionFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, partnership, **kwargs):
+        strategies = list(Strategy.objects.for_partnership(partnership))
+        current = Strategy.current_of(strategies, today=timezone.localdate())
+        if current and not (data and {"strategy", "priority", "ambition"} & data.keys()):
+            data = data.copy() if data else {}
+            data["strategy"] = str(current.pk)
         super().__init__(data, *args, **kwargs)
         self.partnership = partnership
         filters = self.filters
-        filters["strategy"].queryset = Strategy.objects.for_partnership(partnership)
-        filters["priority"].queryset = Priority.objects.filter(
-            strategy__partnership=partnership
-        ).select_related("strategy")
-        filters["ambition"].queryset = StrategicAmbition.objects.filter(
-            priority__strategy__partnership=partnership
-        ).select_related("priority")
+        filters["strategy"].extra["choices"] = [
+            (ALL_STRATEGIES, "All strategies"),
+            *((str(strategy.pk), strategy.title) for strategy in strategies),
+        ]
+        filters["priority"].queryset = (
+            Priority.objects.filter(strategy__partnership=partnership)
+            .select_related("strategy")
+            .order_by("-strategy__starts_on", "order")
+        )
+        filters["ambition"].queryset = (
+            StrategicAmbition.objects.filter(priority__strategy__partnership=partnership)
+            .select_related("priority__strategy")
+            .order_by("-priority__strategy__starts_on", "priority__order", "order")
+        )
         filters["owner"].queryset = User.objects.members_of(partnership, active_only=False)
         filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
         filters["period"].queryset = ReportingPeriod.objects.for_partnership(partnership).exclude(
             state=ReportingPeriod.State.UPCOMING
         )
 
+        fields = self.form.fields
+        # Only the rendering is grouped: each field still validates against its queryset.
+        fields["priority"].widget.choices = grouped_by_strategy(
+            filters["priority"].queryset, lambda p: p.strategy
+        )
+        fields["ambition"].widget.choices = grouped_by_strategy(
+            filters["ambition"].queryset, lambda a: a.priority.strategy
+        )
+        for field in fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "govuk-select app-full-width"
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*SORTS["reference"])
         return queryset
+
+    def filter_strategy(self, queryset, name, value):
+        if value == ALL_STRATEGIES:
+            return queryset
+        return queryset.filter(ambition__priority__strategy=value)
 
     def filter_organisation(self, queryset, name, value):
         owners = Membership.objects.for_partnership(self.partnership).filter(organisation=value)

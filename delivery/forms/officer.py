@@ -77,12 +77,12 @@ class ProgressUpdateForm(forms.ModelForm):
         self.helper.layout = Layout(
             Field.radios("rating", legend_size=Size.MEDIUM),
             Field.text("percent_complete", field_width=Fixed.THREE),
-            Field.textarea("narrative", rows=6),
-            Field.textarea("issues_and_risks", rows=4),
-            Field.textarea("mitigation", rows=4),
-            Field.textarea("board_ask", rows=3),
+            self.counted_textarea("narrative", rows=6),
+            self.counted_textarea("issues_and_risks", rows=4),
+            self.counted_textarea("mitigation", rows=4),
+            self.counted_textarea("board_ask", rows=3),
             Field.checkbox("is_exceptional_performance"),
-            Field.textarea("exceptional_performance_reason", rows=3),
+            self.counted_textarea("exceptional_performance_reason", rows=3),
             *(
                 [
                     Fieldset(
@@ -98,6 +98,16 @@ class ProgressUpdateForm(forms.ModelForm):
             "version",
             buttons,
         )
+
+    def counted_textarea(self, name: str, rows: int) -> Field:
+        """A text box with the GOV.UK character count for the limit the server enforces.
+
+        The browser's `maxlength` goes: it would cut pasted text short without a word, where the count
+        says how far over the text is and the server refuses it with the field's error.
+        """
+        field = self.fields[name]
+        field.widget.attrs.pop("maxlength", None)
+        return Field.textarea(name, rows=rows, max_characters=field.max_length)
 
     @staticmethod
     def milestone_field(milestone) -> str:

@@ -15,7 +15,7 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, differences, form_differences, version_of
 from core.limits import whole_number
 from core.ratings import direction_of_travel
-from delivery.filters import ActionFilter
+from delivery.filters import REFERENCE, ActionFilter
 from delivery.forms.officer import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
 from delivery.history import action_changes
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
@@ -28,7 +28,8 @@ class MyActionsView(PartnershipMixin, TemplateView):
 
     Several periods may be open at once (an earlier one kept open, or unlocked, for late returns):
     the periods are listed earliest first, so late returns come before the current period's, with
-    one query for each open period.
+    one query for each open period. Actions from more than one strategy are grouped by strategy, as
+    the priorities' "1." and "1.1" recur in each.
     """
 
     template_name = "delivery/my_actions.html"
@@ -43,9 +44,14 @@ class MyActionsView(PartnershipMixin, TemplateView):
             .order_by("starts_on")
         )
         actions = list(
-            mine.select_related("ambition__priority__lead_organisation", "ambition__priority__lead", "owner")
+            mine.select_related(
+                "ambition__priority__strategy",
+                "ambition__priority__lead_organisation",
+                "ambition__priority__lead",
+                "owner",
+            )
             .with_latest_update()
-            .in_order()
+            .order_by(*REFERENCE)
         )
         today = timezone.localdate()
         for action in actions:
@@ -55,7 +61,10 @@ class MyActionsView(PartnershipMixin, TemplateView):
         for period in periods:
             for expected in mine.expected_to_report(period).with_update_for(period):
                 by_pk[expected.pk].returns.append((period, expected.update_state(period, today)))
-        return super().get_context_data(periods=periods, actions=actions, today=today, **kwargs)
+        several_strategies = len({action.ambition.priority.strategy_id for action in actions}) > 1
+        return super().get_context_data(
+            periods=periods, actions=actions, today=today, several_strategies=several_strategies, **kwargs
+        )
 
 
 class ActionListView(PartnershipMixin, FilterView):
@@ -264,8 +273,21 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
         update = self.update if self.period else None
         owed = self.open_periods.with_updates_owed(Action.objects.filter(pk=self.action.pk))
         also_owed = [p for p in owed.filter(updates_owed__gt=0).order_by("starts_on") if p != self.period]
+        # Context for the writer: the last submitted update before this period, and the open milestones.
+        previous_update = (
+            self.action.progress_updates.filter(
+                period__starts_on__lt=self.period.starts_on, submitted_at__isnull=False
+            )
+            .select_related("period")
+            .order_by("-period__starts_on")
+            .first()
+            if self.period
+            else None
+        )
         return super().get_context_data(
             period=self.period,
+            previous_update=previous_update,
+            open_milestones=[m for m in self.milestones if m.completed_on is None] if self.period else [],
             locked_period=self.named_period if self.period is None else None,
             update=update,
             is_late=self.period is not None and self.period.is_past_deadline(timezone.localdate()),
