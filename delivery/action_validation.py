@@ -11,6 +11,7 @@ checked here first:
 - its partner organisations are the partnership's own;
 - its dates are coherent: due on or after the start, and a completion date, not in the future,
   exactly when it is completed;
+- a revised due date has its reason (`Action.due_date_set` keeps the original date and when);
 - its reference follows its order: a number from 1 within its strategic ambition (no two actions
   of an ambition share one: the model's unique constraint, checked by `full_clean`).
 
@@ -59,6 +60,8 @@ def action_problems(
         problems["partner_organisations"] = "Choose organisations of this partnership"
     if action.starts_on and action.due_on and action.due_on < action.starts_on:
         problems["due_on"] = "The due date must be on or after the start date"
+    if action.due_revised_on is not None and not action.due_revision_reason.strip():
+        problems["due_revision_reason"] = "Say why the due date is changing"
     if action.status == Action.Status.COMPLETED:
         if action.completed_on is None:
             problems["completed_on"] = "Enter the date the action was completed"

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
 from core.dates import financial_year_of
-from core.limits import TEXT_MAX_LENGTH
+from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
 from priorities.models import StrategicAmbition
@@ -277,6 +277,16 @@ class Action(TimeStampedModel):
     )
     starts_on = models.DateField("start date")
     due_on = models.DateField("due date")
+    original_due_on = models.DateField(
+        "original due date",
+        null=True,
+        blank=True,
+        help_text="The due date first agreed, kept when the due date is revised.",
+    )
+    due_revised_on = models.DateField("due date revised on", null=True, blank=True)
+    due_revision_reason = BoundedTextField(
+        "why the due date was revised", max_length=SHORT_TEXT_MAX_LENGTH, blank=True
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField("date completed", null=True, blank=True)
     resources = BoundedTextField("resources or funding", max_length=TEXT_MAX_LENGTH, blank=True)
@@ -311,6 +321,11 @@ class Action(TimeStampedModel):
                 name="action_completed_has_date",
                 violation_error_message="A completed action needs the date it was completed.",
             ),
+            models.CheckConstraint(
+                condition=Q(original_due_on__isnull=True) | Q(due_revised_on__isnull=False),
+                name="action_revised_due_date_has_date",
+                violation_error_message="A revised due date needs the date it was revised.",
+            ),
         ]
 
     def __str__(self):
@@ -328,6 +343,18 @@ class Action(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    def due_date_set(self, due_on, *, reason: str, today) -> None:
+        """Set the due date. Moving a saved action's due date revises its timescale: the original
+        date is kept (until the date goes back to it), with when and why it was revised."""
+        if self.pk is None or self.due_on is None or due_on == self.due_on:
+            self.due_on = due_on
+            return
+        original = self.original_due_on or self.due_on
+        self.due_on = due_on
+        self.original_due_on = None if due_on == original else original
+        self.due_revised_on = today
+        self.due_revision_reason = reason.strip()
 
     def is_overdue(self, today) -> bool:
         return not self.is_closed and self.due_on < today

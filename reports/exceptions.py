@@ -67,6 +67,18 @@ def overdue(state: ActionState) -> str | None:
     return None
 
 
+def timescale_revised(state: ActionState) -> str | None:
+    """Reported when the due date moved between the start of the period and its update deadline (the
+    item's due date says from what and why)."""
+    action, period = state.action, state.period
+    revised_on, until = action.due_revised_on, max(period.ends_on, period.update_deadline)
+    if revised_on is None or not period.starts_on <= revised_on <= until:
+        return None
+    if action.original_due_on is None:
+        return f"Due date revised on {long_date(revised_on)}, back to its original date: {action.due_revision_reason}"
+    return f"Due date revised on {long_date(revised_on)}"
+
+
 def milestone_overdue(state: ActionState) -> str | None:
     if not state.overdue_milestones:
         return None
@@ -97,6 +109,7 @@ RULES: dict[str, Callable[[ActionState], str | None]] = {
     ExceptionRule.RED: rated_red,
     ExceptionRule.AMBER_OR_WORSE: rated_amber_or_worse,
     ExceptionRule.OVERDUE: overdue,
+    ExceptionRule.TIMESCALE_REVISED: timescale_revised,
     ExceptionRule.MILESTONE_OVERDUE: milestone_overdue,
     ExceptionRule.MISSING_RETURN: missing_return,
     ExceptionRule.BOARD_ASK: board_ask,
@@ -282,6 +295,8 @@ def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
         "direction": direction_of_travel(state.rating, state.previous_rating).label,
         "percent_complete": update.percent_complete if update else None,
         "due_on": action.due_on.isoformat(),
+        "original_due_on": action.original_due_on.isoformat() if action.original_due_on else None,
+        "due_revision_reason": action.due_revision_reason,
         "reasons": reasons,
         "narrative": update.narrative if update else "",
         "issues_and_risks": update.issues_and_risks if update else "",

@@ -14,6 +14,7 @@ class ExceptionRule(models.TextChoices):
     RED = "red", "Rated red"
     AMBER_OR_WORSE = "amber_or_worse", "Rated amber, or worse than the previous period"
     OVERDUE = "overdue", "Overdue: past its due date and not completed"
+    TIMESCALE_REVISED = "timescale_revised", "Its due date was revised this period"
     MILESTONE_OVERDUE = "milestone_overdue", "A milestone is overdue"
     MISSING_RETURN = "missing_return", "No update submitted by the deadline"
     BOARD_ASK = "board_ask", "The lead asks the board for something"

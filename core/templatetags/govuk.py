@@ -31,6 +31,15 @@ def long_date(value):
     return f"{value.day} {value:%B %Y}"
 
 
+@register.simple_tag
+def due_in_words(due_on, original_due_on=None, reason=""):
+    """A due date as "31 March 2027", or "31 March 2027 (revised from 31 December 2026: reason)"
+    once its timescale has been revised; dates may be ISO strings from a frozen report."""
+    if not original_due_on:
+        return long_date(due_on)
+    return f"{long_date(due_on)} (revised from {long_date(original_due_on)}: {reason})"
+
+
 @register.filter
 def get_item(mapping, key):
     """A dict's value by a key held in a variable."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from core.conflicts import VersionField
 from core.forms import GovukDateField, MemberChoiceField, MembersChoiceField, RecordsChoiceField
+from core.limits import SHORT_TEXT_MAX_LENGTH, too_long_message
 from delivery.models import Action, Milestone
 from priorities.models import Strategy
 
@@ -44,6 +45,14 @@ class ActionForm(forms.ModelForm):
     )
     starts_on = GovukDateField(name="start date", label="Start date", help_text="For example, 1 4 2027.")
     due_on = GovukDateField(name="due date", label="Due date", help_text="For example, 31 3 2028.")
+    due_revision_reason = forms.CharField(
+        label="Why is the due date changing? (only if you change it)",
+        required=False,
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="The board sees the date first agreed, the new one and this reason.",
+        error_messages={"max_length": too_long_message("The reason", SHORT_TEXT_MAX_LENGTH)},
+    )
     completed_on = GovukDateField(
         name="date completed",
         label="Date completed",
@@ -89,6 +98,9 @@ class ActionForm(forms.ModelForm):
         self.fields["owner"].queryset = members
         self.fields["delegates"].queryset = members
         self.fields["partner_organisations"].queryset = Organisation.objects.filter(partnership=partnership)
+        self.is_revisable = self.instance.pk is not None
+        if not self.is_revisable:
+            del self.fields["due_revision_reason"]  # a new action's due date is the one first agreed
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("title"),
@@ -98,6 +110,7 @@ class ActionForm(forms.ModelForm):
             Field.checkboxes("partner_organisations", small=True),
             Field("starts_on"),
             Field("due_on"),
+            *([Field.textarea("due_revision_reason", rows=3)] if self.is_revisable else []),
             Field.radios("status", small=True),
             Field("completed_on"),
             Field.textarea("resources", rows=3),
@@ -111,6 +124,15 @@ class ActionForm(forms.ModelForm):
         starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
         if starts_on and due_on and starts_on > due_on:
             self.add_error("due_on", "The due date must be the same as or after the start date")
+        if self.is_revisable and due_on and "due_revision_reason" in cleaned:
+            moved, reason = due_on != self.instance.due_on, cleaned["due_revision_reason"].strip()
+            if moved and not reason:
+                self.add_error("due_revision_reason", "Say why the due date is changing")
+            elif reason and not moved:
+                self.add_error(
+                    "due_revision_reason",
+                    "The due date has not changed: change it, or clear the reason",
+                )
         owner = cleaned.get("owner")
         if owner is not None and owner in cleaned.get("delegates", []):
             self.add_error(
@@ -131,7 +153,10 @@ class ActionForm(forms.ModelForm):
     @property
     def action_data(self) -> dict:
         """The action's fields as entered, ready for `action_create` or `action_update`."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if self.is_revisable:
+            data["due_revision_reason"] = self.cleaned_data["due_revision_reason"]
+        return data
 
 
 class MilestoneForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from delivery.action_validation import action_problems
 from delivery.imports.columns import COLUMN_BY_KEY, HEADINGS
 from delivery.imports.row_plan import TEXT_FIELDS, RowPlan, row_data
 from delivery.models import Action
+from delivery.services.actions import action_fields_set
 from priorities.models import Priority, StrategicAmbition, Strategy
 
 FORMULA = "Formulas are not allowed: type the value instead"
@@ -111,7 +112,7 @@ class Checker:
                 plan.error("title", "The action must be 300 characters or fewer")
             else:
                 cleaned["title"] = cells["title"]
-        for key in ("description", "resources", "success_measure"):
+        for key in ("description", "resources", "success_measure", "due_revision_reason"):
             if key in cells:
                 limit = Action._meta.get_field(key).max_length
                 if len(cells[key]) > limit:
@@ -194,9 +195,7 @@ class Checker:
         draft = copy.copy(existing) if existing else Action(order=plan.order)
         if plan.ambition is not None:
             draft.ambition = plan.ambition
-        for name, value in data.items():
-            if name not in ("delegates", "partner_organisations"):
-                setattr(draft, name, value)
+        action_fields_set(draft, data, today=self.today)
         problems = action_problems(
             draft,
             delegates=data.get("delegates", existing.delegates.all() if existing else []),
@@ -329,6 +328,7 @@ PROBLEM_COLUMNS = {
     "partner_organisations": "partners",
     "starts_on": "starts_on",
     "due_on": "due_on",
+    "due_revision_reason": "due_revision_reason",
     "completed_on": "status",
 }
 

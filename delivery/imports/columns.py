@@ -62,6 +62,13 @@ COLUMNS = (
     ),
     Column("resources", "Resources or funding", False, "Any resources or funding note.", 30),
     Column("success_measure", "Success measure", False, "How the partnership will know it worked.", 30),
+    Column(
+        "due_revision_reason",
+        "Why the due date changed",
+        False,
+        "Needed when the row moves an existing action's due date; leave empty otherwise.",
+        30,
+    ),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 HEADINGS = {column.key: column.heading for column in COLUMNS}

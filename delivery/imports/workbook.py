@@ -68,6 +68,7 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
                 action.get_status_display(),
                 _text(action.resources),
                 _text(action.success_measure),
+                "",  # why the due date changed: filled in only to move it
             ]
         )
     date_columns = [i for i, c in enumerate(COLUMNS, start=1) if c.key in ("starts_on", "due_on")]

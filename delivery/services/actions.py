@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.utils import timezone
 
 from accounts.models import User
 from core.conflicts import lock_unchanged
@@ -61,12 +62,17 @@ def action_delegate_remove(*, action: Action, delegate: User, reason: str = "") 
 
 
 ACTION_RELATED = ("delegates", "partner_organisations")
+SET_APART = (*ACTION_RELATED, "due_on", "due_revision_reason")
 
 
-def _action_fields_set(action: Action, data: dict) -> None:
+def action_fields_set(action: Action, data: dict, *, today: date) -> None:
+    """Set the action's own fields from `data` (in memory); a new due date with the reason for it
+    revises the timescale (`Action.due_date_set`)."""
     for field, value in data.items():
-        if field not in ACTION_RELATED:
+        if field not in SET_APART:
             setattr(action, field, value)
+    if "due_on" in data:
+        action.due_date_set(data["due_on"], reason=data.get("due_revision_reason", ""), today=today)
 
 
 def _action_save(action: Action, data: dict, *, kept: set[int], reason: str, by: User | None) -> Action:
@@ -75,7 +81,7 @@ def _action_save(action: Action, data: dict, *, kept: set[int], reason: str, by:
     `kept` are the people already on the action (or on the one it carries over), who may stay on
     it when no longer active members (see `delivery.action_validation`).
     """
-    _action_fields_set(action, data)
+    action_fields_set(action, data, today=timezone.localdate())
     existing = action.pk is not None
     delegates = list(data["delegates"] if "delegates" in data else action.delegates.all() if existing else [])
     partners = list(
@@ -182,7 +188,8 @@ def strategy_start_next(
     Copies the priorities (with their leads) and strategic ambitions, and carries every action
     that is not completed or cancelled into the copied ambition, linked to the action it
     continues, with its people, partners, status and open milestones. A carried action starts
-    with the new strategy and keeps its due date unless that falls before the new start.
+    with the new strategy and keeps its due date unless that falls before the new start; that date
+    is the new plan's agreed one (the old action's record keeps any revision of it).
     """
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
     followed_by = strategy.next_strategies.order_by("starts_on").first()

@@ -7,7 +7,7 @@ same strings out, so the two files hold the same words in the same order.
 
 from __future__ import annotations
 
-from core.templatetags.govuk import long_date
+from core.templatetags.govuk import due_in_words, long_date
 
 
 def _plural(count: int, noun: str) -> str:
@@ -107,7 +107,13 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
         },
         {"label": "Direction of travel", "text": item["direction"]},
         {"label": "% complete", "text": "Not given" if percent is None else f"{percent}%"},
-        {"label": "Due date", "text": long_date(item.get("due_on")) or "Not set"},
+        {
+            "label": "Due date",
+            "text": due_in_words(
+                item.get("due_on"), item.get("original_due_on"), item.get("due_revision_reason")
+            )
+            or "Not set",
+        },
         {"label": "Why it is reported", "lines": list(item.get("reasons") or [])},
         {"label": "Progress", "text": item.get("narrative") or ""},
         {"label": "Issues and risks", "text": item.get("issues_and_risks") or ""},

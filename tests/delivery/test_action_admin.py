@@ -47,7 +47,17 @@ def url(name, partnership, **kwargs):
 
 
 def actions_in(ambition, count):
-    return [ActionFactory(ambition=ambition, order=i + 1, title=f"Action {i + 1}") for i in range(count)]
+    """Actions due on the date `form_data` gives, so that an edit moves no due date unless it says so."""
+    return [
+        ActionFactory(
+            ambition=ambition,
+            order=i + 1,
+            title=f"Action {i + 1}",
+            starts_on=datetime.date(2026, 4, 1),
+            due_on=datetime.date(2027, 3, 31),
+        )
+        for i in range(count)
+    ]
 
 
 def form_data(person, **changes):

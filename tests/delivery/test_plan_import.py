@@ -457,11 +457,11 @@ def zip_bomb() -> SimpleUploadedFile:
 
 
 def shared_string_bomb(rows=1_000, length=10_000) -> SimpleUploadedFile:
-    """The finding's import bomb: the headings, then rows of 13 cells that all point at one long shared string.
+    """The finding's import bomb: the headings, then rows whose every cell points at one long shared string.
 
     Written as the workbook's XML (openpyxl itself writes inline strings), so the string is stored
-    once however many cells name it: about 30 KB of file whose cells hold rows x 13 x length
-    characters (130 million here).
+    once however many cells name it: about 30 KB of file whose cells hold rows x 14 x length
+    characters (140 million here).
     """
     letters = [openpyxl.utils.get_column_letter(n) for n in range(1, len(HEADINGS) + 1)]
     strings = (
@@ -539,7 +539,7 @@ def too_many_rows() -> SimpleUploadedFile:
             lambda: SimpleUploadedFile("plan.csv", csv_bytes([row(Description="x" * 200_000)])),
             "cannot be read as CSV",
         ),
-        (shared_string_bomb, "more than 2,000,000 characters of text (reached at row 17)"),
+        (shared_string_bomb, "more than 2,000,000 characters of text (reached at row 16)"),
         (
             lambda: xlsx_file([row(), row(Reference="1.1.2", Description="x" * 10_001)]),
             "Row 3, column E (Description): a cell must be 10,000 characters or fewer (it has 10,001)",

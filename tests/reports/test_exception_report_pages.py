@@ -188,7 +188,14 @@ def test_administrators_switch_rules_off_and_on(client, plan):
 
     assert response.status_code == 302
     off = set(ExceptionRuleSetting.objects.filter(is_enabled=False).values_list("rule", flat=True))
-    assert off == {"amber_or_worse", "overdue", "milestone_overdue", "missing_return", "exceptional"}
+    assert off == {
+        "amber_or_worse",
+        "overdue",
+        "timescale_revised",
+        "milestone_overdue",
+        "missing_return",
+        "exceptional",
+    }
     assert "2.1.1 Refresh the VAWG plan" not in item_headings(client.get(report_url(partnership)))
 
 

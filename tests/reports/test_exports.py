@@ -424,6 +424,8 @@ def test_csv_has_a_header_and_one_row_per_item_in_order(csv_rows, content):
         "Direction of travel": "Worse",
         "Per cent complete": "40",
         "Due date": "2027-03-31",
+        "Original due date": "",
+        "Why the due date was revised": "",
         "Reasons": "Rated red; A milestone is overdue: First panel meeting held (due 17 December 2026)",
         "Progress": AWKWARD_NARRATIVE,
         "Issues and risks": ISSUES_AND_RISKS,
