@@ -32,8 +32,8 @@ _STANDING = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
 class Direction(models.TextChoices):
     """Direction of travel: how an action, or a group of actions, moved since the previous period.
 
-    The definitions are in docs/decisions/0016-direction-of-travel.md and, for readers of the pages, in
-    templates/includes/_direction_legend.html; keep the three in step.
+    The definitions are in docs/decisions/0016-direction-of-travel.md and, for readers of the pages
+    and the board papers, in DIRECTION_LEGEND below; keep them in step with the functions.
     """
 
     IMPROVED = "improved", "Improved"
@@ -41,6 +41,26 @@ class Direction(models.TextChoices):
     WORSE = "worse", "Worse"
     NEWLY_RATED = "newly_rated", "Newly rated"
     NO_UPDATE = "no_update", "No update"
+
+
+# What each direction means, as the legend of every page and board paper that shows one says it.
+DIRECTION_COMPARED = (
+    "An action's rating for a reporting period is compared with its rating for the previous period. "
+    "Ratings run from worst to best: red, amber, green, blue."
+)
+DIRECTION_LEGEND = (
+    (Direction.IMPROVED.label, "Rated in both periods, and better now."),
+    (Direction.WORSE.label, "Rated in both periods, and worse now."),
+    (Direction.NO_CHANGE.label, "Rated the same in both periods."),
+    (Direction.NEWLY_RATED.label, "Rated this period, but not in the previous period."),
+    (Direction.NO_UPDATE.label, "Not rated this period: no update submitted, or rated “not rated”."),
+)
+DIRECTION_OF_A_GROUP = (
+    "A priority, or the whole partnership, is worse if it has more red actions than in the previous "
+    "period, or more red and amber together; improved if it has fewer red, or fewer red and amber "
+    "together, and neither is more; otherwise no change. It is not compared when there is no earlier "
+    "period."
+)
 
 
 def direction_of_travel(now: str | None, before: str | None) -> Direction:

@@ -344,9 +344,18 @@ class Action(TimeStampedModel):
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
 
-    def due_date_set(self, due_on, *, reason: str, today) -> None:
+    def due_date_set(self, due_on, *, reason: str, today, agreed: bool = False) -> None:
         """Set the due date. Moving a saved action's due date revises its timescale: the original
-        date is kept (until the date goes back to it), with when and why it was revised."""
+        date is kept (until the date goes back to it), with when and why it was revised. An
+        `agreed` date is a new baseline, not a revision (the demo laid out as of another day)."""
+        if agreed:
+            self.due_on, self.original_due_on, self.due_revised_on, self.due_revision_reason = (
+                due_on,
+                None,
+                None,
+                "",
+            )
+            return
         if self.pk is None or self.due_on is None or due_on == self.due_on:
             self.due_on = due_on
             return

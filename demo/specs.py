@@ -119,7 +119,9 @@ class ActionSpec:
 
     `start_q` and `due_q` count quarters from the open reporting period (0 is the open period,
     -1 the one before); a start of None means the strategy's start. Dates are kept inside the
-    strategy. Milestones are (title, quarter as for `due_q`, completed).
+    strategy. Milestones are (title, quarter as for `due_q`, completed). An action with
+    `revised_from_q` was first due in that quarter; its due date was moved to `due_q` this period,
+    for `revision_reason`.
     """
 
     ambition: str
@@ -134,5 +136,7 @@ class ActionSpec:
     resources: str = ""
     success_measure: str = ""
     milestones: tuple[tuple[str, int, bool], ...] = ()
+    revised_from_q: int | None = None
+    revision_reason: str = ""
     board_ask: str = ""
     exceptional_reason: str = ""

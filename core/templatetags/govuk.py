@@ -7,6 +7,8 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html_join
 
+from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND, DIRECTION_OF_A_GROUP
+
 register = template.Library()
 
 
@@ -38,6 +40,12 @@ def due_in_words(due_on, original_due_on=None, reason=""):
     if not original_due_on:
         return long_date(due_on)
     return f"{long_date(due_on)} (revised from {long_date(original_due_on)}: {reason})"
+
+
+@register.simple_tag
+def direction_legend():
+    """What each direction of travel means, for `includes/_direction_legend.html`."""
+    return {"compared": DIRECTION_COMPARED, "terms": DIRECTION_LEGEND, "of_a_group": DIRECTION_OF_A_GROUP}
 
 
 @register.filter

@@ -65,23 +65,36 @@ ACTION_RELATED = ("delegates", "partner_organisations")
 SET_APART = (*ACTION_RELATED, "due_on", "due_revision_reason")
 
 
-def action_fields_set(action: Action, data: dict, *, today: date) -> None:
+def action_fields_set(action: Action, data: dict, *, today: date, timescale_agreed: bool = False) -> None:
     """Set the action's own fields from `data` (in memory); a new due date with the reason for it
-    revises the timescale (`Action.due_date_set`)."""
+    revises the timescale, unless the date is `timescale_agreed` (`Action.due_date_set`)."""
     for field, value in data.items():
         if field not in SET_APART:
             setattr(action, field, value)
     if "due_on" in data:
-        action.due_date_set(data["due_on"], reason=data.get("due_revision_reason", ""), today=today)
+        action.due_date_set(
+            data["due_on"],
+            reason=data.get("due_revision_reason", ""),
+            today=today,
+            agreed=timescale_agreed,
+        )
 
 
-def _action_save(action: Action, data: dict, *, kept: set[int], reason: str, by: User | None) -> Action:
+def _action_save(
+    action: Action,
+    data: dict,
+    *,
+    kept: set[int],
+    reason: str,
+    by: User | None,
+    timescale_agreed: bool = False,
+) -> Action:
     """Set the data on the action, check it with the one validator, then save it with its people.
 
     `kept` are the people already on the action (or on the one it carries over), who may stay on
     it when no longer active members (see `delivery.action_validation`).
     """
-    action_fields_set(action, data, today=timezone.localdate())
+    action_fields_set(action, data, today=timezone.localdate(), timescale_agreed=timescale_agreed)
     existing = action.pk is not None
     delegates = list(data["delegates"] if "delegates" in data else action.delegates.all() if existing else [])
     partners = list(
@@ -153,18 +166,27 @@ def action_create(
 
 @transaction.atomic
 def action_update(
-    *, action: Action, data: dict, version: str, reason: str = "", by: User | None = None
+    *,
+    action: Action,
+    data: dict,
+    version: str,
+    reason: str = "",
+    by: User | None = None,
+    timescale_agreed: bool = False,
 ) -> Action:
     """Change an action's details if the validator agrees, refusing a form opened before someone else's save.
 
     `version` is `core.conflicts.version_of` the action as the form showed it: EditConflict if
     someone saved it since. Fields not in `data` stay as they are. `reason` and `by` are recorded in
-    its history.
+    its history. A new due date revises the timescale and needs `data["due_revision_reason"]`,
+    unless `timescale_agreed` makes it the new baseline (only the demo, laid out as of another day).
     """
     saved = lock_unchanged(
         Action.objects.select_related("ambition__priority__strategy").filter(pk=action.pk), version=version
     )
-    return _action_save(saved, data, kept=_people_on(saved), reason=reason, by=by)
+    return _action_save(
+        saved, data, kept=_people_on(saved), reason=reason, by=by, timescale_agreed=timescale_agreed
+    )
 
 
 @transaction.atomic

@@ -157,7 +157,8 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
 
     The period is the one in the address (`progress_update_for`), fetched through the partnership;
     without one (`progress_update`), the earliest open period the action owes, else the latest open
-    (`ReportingPeriodQuerySet.for_update_of`). A locked period shows no form and refuses a save.
+    (`ReportingPeriodQuerySet.for_update_of`); the form posts to the address of its period either
+    way, so that it saves to the period it showed. A locked period shows no form and refuses a save.
     A form opened before someone else saved the update, or changed a milestone it would change, is
     answered 409 with what differs, the user's answers kept (`core.conflicts`).
     """

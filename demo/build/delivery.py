@@ -145,7 +145,13 @@ def action_build(*, ambition: StrategicAmbition, order: int, data: dict) -> Acti
     if action is None:
         return action_create(ambition=ambition, data=data, order=order)
     if _action_differs(action, data):
-        action = action_update(action=action, data=data, version=version_of(action))
+        # Laid out as of another day, the plan's dates are its agreed ones: only a spec's revision revises.
+        action = action_update(
+            action=action,
+            data=data,
+            version=version_of(action),
+            timescale_agreed="due_revision_reason" not in data,
+        )
     return action
 
 
@@ -224,23 +230,31 @@ def delivery_plan_build(
             elif last.rating != Rating.NOT_RATED:
                 status = Action.Status.IN_PROGRESS
 
-        action = action_build(
-            ambition=ambitions[spec.ambition],
-            order=orders[spec.ambition],
-            data={
-                "title": spec.title,
-                "description": spec.description,
-                "owner": users[spec.owner],
-                "starts_on": starts_on,
-                "due_on": due_on,
-                "status": status,
-                "completed_on": completed_on,
-                "resources": spec.resources,
-                "success_measure": spec.success_measure,
-                "delegates": [users[name] for name in spec.delegates],
-                "partner_organisations": [organisations[name] for name in spec.partners],
-            },
-        )
+        data = {
+            "title": spec.title,
+            "description": spec.description,
+            "owner": users[spec.owner],
+            "starts_on": starts_on,
+            "due_on": due_on,
+            "status": status,
+            "completed_on": completed_on,
+            "resources": spec.resources,
+            "success_measure": spec.success_measure,
+            "delegates": [users[name] for name in spec.delegates],
+            "partner_organisations": [organisations[name] for name in spec.partners],
+        }
+        ambition, order = ambitions[spec.ambition], orders[spec.ambition]
+        if (
+            spec.revised_from_q is not None
+            and not Action.objects.filter(ambition=ambition, order=order).exists()
+        ):
+            # First laid out at the date agreed, then revised through the services, as an administrator would.
+            agreed_on = max(
+                _clamp(quarter_dates(anchor + spec.revised_from_q)[1], strategy=strategy), starts_on
+            )
+            action_build(ambition=ambition, order=order, data={**data, "due_on": agreed_on})
+            data["due_revision_reason"] = spec.revision_reason
+        action = action_build(ambition=ambition, order=order, data=data)
 
         for title, quarter, is_done in spec.milestones:
             milestone_due_on = min(

@@ -233,7 +233,9 @@ SBP_ACTIONS = (
     ),
     ActionSpec(
         "3.3", "Publish a directory of community safety funding opportunities", "demo-officer",
-        "slipping", partners=("VCS",), due_q=1,
+        "slipping", partners=("VCS",), due_q=1, revised_from_q=0,
+        revision_reason="The main funders announce their 2027 rounds in January; publishing after "
+        "that saves a second edition within weeks.",
         success_measure="Directory published and updated every quarter.",
         milestones=(("First edition published", 0, False),),
     ),

@@ -7,6 +7,7 @@ same strings out, so the two files hold the same words in the same order.
 
 from __future__ import annotations
 
+from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND
 from core.templatetags.govuk import due_in_words, long_date
 
 
@@ -171,4 +172,6 @@ def paper_in_words(content: dict) -> dict:
         ],
         "on_track": f"{_plural(on_track, 'action')} on track, not reported by exception.",
         "legend": content.get("legend") or [],
+        "direction_compared": DIRECTION_COMPARED,
+        "direction_legend": [{"label": label, "meaning": meaning} for label, meaning in DIRECTION_LEGEND],
     }

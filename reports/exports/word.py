@@ -292,6 +292,21 @@ def exception_report_docx(*, content: dict) -> bytes:
         _set_cell_shading(row.cells[0], entry["rating"])
         _set_cell_text(row.cells[1], entry["meaning"])
 
+    document.add_heading("What the directions of travel mean", level=1)
+    document.add_paragraph(paper["direction_compared"])
+    directions = _new_table(
+        document,
+        rows=len(paper["direction_legend"]) + 1,
+        widths=[30, 140],
+        caption="What the directions of travel mean",
+    )
+    _mark_header_row(directions.rows[0])
+    _set_cell_text(directions.rows[0].cells[0], "Direction of travel", bold=True)
+    _set_cell_text(directions.rows[0].cells[1], "Meaning", bold=True)
+    for row, entry in zip(directions.rows[1:], paper["direction_legend"], strict=True):
+        _set_cell_text(row.cells[0], entry["label"])
+        _set_cell_text(row.cells[1], entry["meaning"])
+
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

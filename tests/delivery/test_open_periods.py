@@ -122,6 +122,21 @@ def test_the_old_address_opens_the_earliest_period_owed_else_the_latest_open(cli
     assert "Update progress for Q3 2026/27" in client.get(update_url(action)).content.decode()
 
 
+def test_a_form_opened_at_the_old_address_saves_to_the_period_it_showed(client, action, q2, q3):
+    client.force_login(action.owner)
+    page = client.get(update_url(action)).content.decode()
+    assert "Update progress for Q2 2026/27" in page
+    assert f'action="{update_url(action, q2)}"' in page
+
+    # Q2's return arrives from elsewhere before this form is sent: the form still answers for Q2,
+    # and is told someone else saved it, rather than landing in Q3 unseen.
+    ProgressUpdateFactory(action=action, period=q2, submitted_at="2026-11-20T10:00Z")
+    response = client.post(update_url(action, q2), form_data())
+
+    assert response.status_code == 409
+    assert not ProgressUpdate.objects.filter(action=action, period=q3).exists()
+
+
 def test_the_action_page_button_opens_the_period_owed(client, action, q2, q3):
     client.force_login(action.owner)
 

@@ -689,6 +689,33 @@ def test_a_row_with_an_existing_reference_updates_that_action(client, plan):
     assert existing.history.first().history_change_reason == "Imported from plan.csv"
 
 
+def test_a_row_moving_a_due_date_needs_the_reason_and_revises_the_timescale(client, plan):
+    existing = ActionFactory(
+        ambition=plan.violence,
+        order=1,
+        owner=plan.owner,
+        starts_on=datetime.date(2024, 4, 1),
+        due_on=datetime.date(2025, 3, 31),
+    )
+    moved = row(**{"Due date": "30/09/2025"})
+
+    refused = preview_of(upload(client, plan, csv_file([moved])))
+    assert refused.errors == [
+        {"row": 2, "column": "Why the due date changed", "message": "Say why the due date is changing"}
+    ]
+
+    reason = "Schools asked to start in the summer term"
+    plan_import = preview_of(upload(client, plan, csv_file([{**moved, "Why the due date changed": reason}])))
+    confirm(client, plan, plan_import)
+
+    existing.refresh_from_db()
+    assert (existing.due_on, existing.original_due_on) == (
+        datetime.date(2025, 9, 30),
+        datetime.date(2025, 3, 31),
+    )
+    assert existing.due_revision_reason == reason
+
+
 def test_export_then_import_changes_nothing(client, plan):
     ActionFactory(
         ambition=plan.violence, order=1, owner=plan.owner, title="Knife crime sessions"

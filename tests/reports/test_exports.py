@@ -247,6 +247,7 @@ def test_docx_headings_give_the_paper_its_structure(docx_file):
         ("Heading 3", "2.1.4 Train frontline staff in risk assessment"),
         ("Heading 1", "Actions on track"),
         ("Heading 1", "What the ratings mean"),
+        ("Heading 1", "What the directions of travel mean"),
     ]
 
 
@@ -322,16 +323,26 @@ def test_docx_item_blocks_hold_each_items_details(docx_file):
 
 
 def test_docx_shows_issues_and_risks_only_where_an_item_has_them(docx_file):
-    labels = [row[0] for table in docx_file.tables[1:-1] for row in table_text(table)]
+    labels = [row[0] for table in docx_file.tables[1:-2] for row in table_text(table)]
     assert labels.count("Issues and risks") == 1
 
 
-def test_docx_ends_with_the_on_track_count_and_the_legend(docx_file, content):
+def test_docx_ends_with_the_on_track_count_and_the_legends(docx_file, content):
     paragraphs = [p.text for p in docx_file.paragraphs]
     assert "10 actions on track, not reported by exception." in paragraphs
-    legend = table_text(docx_file.tables[-1])
+    legend = table_text(docx_file.tables[-2])
     assert legend[0] == ["Rating", "Meaning"]
     assert legend[1:] == [[entry["label"], entry["meaning"]] for entry in content["legend"]]
+    directions = table_text(docx_file.tables[-1])
+    assert directions[0] == ["Direction of travel", "Meaning"]
+    assert [row[0] for row in directions[1:]] == [
+        "Improved",
+        "Worse",
+        "No change",
+        "Newly rated",
+        "No update",
+    ]
+    assert "Rated in both periods, and worse now." in directions[2]
 
 
 def test_docx_draft_says_it_is_not_yet_published(content):
