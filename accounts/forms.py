@@ -1,13 +1,12 @@
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, User
-from core.forms import MemberChoiceField
+from core.forms import MemberChoiceField, form_helper
 from core.limits import PASSWORD_MAX_LENGTH
 
 ROLE_HINTS = {
@@ -21,14 +20,6 @@ ROLE_HINTS = {
     Membership.Role.BOARD_MEMBER: "Reads the plan, every action and the exception report.",
 }
 ROLE_CHOICES = [Choice(role.value, role.label, hint=ROLE_HINTS[role]) for role in Membership.Role]
-
-
-def form_helper(*fields) -> FormHelper:
-    """A GOV.UK form layout that leaves checking answers to the server, so errors look the same."""
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*fields)
-    return helper
 
 
 NEW_PASSWORD_HELP = "Use at least 8 characters. Do not use a common password, one that has appeared in a data breach, only numbers, or something like your name or email address."  # noqa: S105 - help text
@@ -59,12 +50,11 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the page's form carries `next` beside these fields
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
+            fields_only=True,
         )
 
 
@@ -233,15 +223,6 @@ class NewPasswordForm(forms.Form):
         return forms.Form.clean(self)
 
 
-def password_form_helper(*fields) -> FormHelper:
-    """The layout of a password form inside a page's own form, which also carries the username."""
-    helper = FormHelper()
-    helper.form_tag = False  # the page's form also carries the username, for password managers
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
-
-
 class InvitationAcceptForm(NewPasswordForm, SetPasswordForm):
     """Choose a password for a new account, to join the partnership."""
 
@@ -251,10 +232,11 @@ class InvitationAcceptForm(NewPasswordForm, SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a password"
         self.fields["new_password2"].label = "Confirm password"
         self.fields["new_password2"].error_messages["required"] = "Enter the password again"
-        self.helper = password_form_helper(
+        self.helper = form_helper(
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("accept", "Set password and join"),
+            fields_only=True,
         )
 
 

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership, Partnership, User
+from core.history import change_reason
+from core.text import count_of
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,24 @@ class HandOverSummary:
 
     def describe(self) -> str:
         """The counts in words, such as "1 priority, 3 actions, no delegations and 1 board action"."""
-        counts = [_count(len(part.items), part.kind.one, part.kind.many) for part in self.parts]
+        counts = [
+            count_of(len(part.items), part.kind.one, part.kind.many, none_as_no=True) for part in self.parts
+        ]
         if len(counts) < 2:
             return "".join(counts) or "nothing"
         return f"{', '.join(counts[:-1])} and {counts[-1]}"
 
 
-def _count(n: int, one: str, many: str) -> str:
-    if n == 0:
-        return f"no {many}"
-    return f"{n} {one if n == 1 else many}"
+def reassign(records, *, field: str, person: User, reason: str) -> list:
+    """Give each record (locked by the caller's query) to the person, recording the hand-over as its
+    change reason; for the kinds whose app has no service of its own for the change."""
+    records = list(records)
+    for record in records:
+        setattr(record, field, person)
+        record._change_reason = change_reason(reason)
+        record.full_clean()
+        record.save()
+    return records
 
 
 def person_hand_over_items(*, partnership: Partnership, from_user: User) -> HandOverSummary:

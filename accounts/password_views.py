@@ -25,11 +25,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.forms import NewPasswordForm, form_helper, password_field, password_form_helper
+from accounts.forms import NewPasswordForm, password_field
 from accounts.identity import INVALID_EMAIL, normalise_email
 from accounts.models import User
 from accounts.sign_in import log_text
 from accounts.views import PersonMixin
+from core.forms import form_helper
 from core.links import site_url
 
 logger = logging.getLogger(__name__)
@@ -60,11 +61,12 @@ class AccountPasswordChangeForm(NewPasswordForm, auth_forms.PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = password_form_helper(
+        self.helper = form_helper(
             Field.text("old_password", field_width=20),
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("save", "Change password"),
+            fields_only=True,
         )
 
     def clean(self):
@@ -147,10 +149,11 @@ class ResetSetPasswordForm(NewPasswordForm, auth_forms.SetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = password_form_helper(
+        self.helper = form_helper(
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("save", "Set new password"),
+            fields_only=True,
         )
 
 

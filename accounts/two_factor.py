@@ -32,8 +32,9 @@ from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import PasswordConfirmForm, form_helper
+from accounts.forms import PasswordConfirmForm
 from accounts.models import Membership, User
+from core.forms import form_helper
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -225,7 +226,10 @@ class CodeForm(forms.Form):
         field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
         if self.setting_up:
             field.widget.attrs["inputmode"] = "numeric"
-        self.helper = form_helper(Field.text("code", field_width=10), Button("submit", button))
+        # The page's own form carries `next` too, so the helper gives the fields and button alone.
+        self.helper = form_helper(
+            Field.text("code", field_width=10), Button("submit", button), fields_only=True
+        )
 
     def clean_code(self):
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()

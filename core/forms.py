@@ -3,12 +3,29 @@
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from core.limits import whole_number
+
+
+def form_helper(*fields, fields_only: bool = False) -> FormHelper:
+    """The one way a form is laid out: GOV.UK fields in order, checked by the server alone
+    (`novalidate`), so that every error looks the same. `fields_only` renders the fields without the
+    form tag and token, for a page whose own form holds more than this form (a username kept for
+    password managers, a second form's fields, buttons of its own)."""
+    helper = FormHelper()
+    helper.layout = Layout(*fields)
+    if fields_only:
+        helper.form_tag = False
+        helper.disable_csrf = True
+    else:
+        helper.attrs = {"novalidate": ""}
+    return helper
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -1,8 +1,7 @@
 """What meetings contribute to handing over a person's work (see accounts.handover): their open board actions."""
 
-from accounts.handover import HandOverKind
+from accounts.handover import HandOverKind, reassign
 from accounts.models import Partnership, User
-from core.history import change_reason
 from meetings.models import BoardAction
 
 
@@ -18,13 +17,12 @@ def open_board_actions(partnership: Partnership, user: User):
 
 
 def open_board_actions_move(*, partnership: Partnership, from_user: User, to_user: User, reason: str) -> list:
-    board_actions = list(open_board_actions(partnership, from_user).select_for_update(of=("self",)))
-    for board_action in board_actions:
-        board_action.owner = to_user
-        board_action._change_reason = change_reason(reason)
-        board_action.full_clean()
-        board_action.save()
-    return board_actions
+    return reassign(
+        open_board_actions(partnership, from_user).select_for_update(of=("self",)),
+        field="owner",
+        person=to_user,
+        reason=reason,
+    )
 
 
 BOARD_ACTIONS = HandOverKind(

@@ -1,26 +1,16 @@
 """Forms for a partnership's strategies, priorities, strategic ambitions, consultations and sign-off."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from core.conflicts import VersionField
-from core.forms import GovukDateField, MemberChoiceField
+from core.forms import GovukDateField, MemberChoiceField, form_helper
 from core.limits import TEXT_MAX_LENGTH, too_long_message
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
-
-
-def form_helper(*fields) -> FormHelper:
-    """A helper that renders the fields only: the page's template holds the form tag, token and buttons."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class RecordForm(forms.Form):
@@ -68,6 +58,7 @@ class StrategyForm(RecordForm, forms.ModelForm):
             Field.textarea("strategic_assessment", rows=5),
             Field.textarea("local_definitions", rows=5),
             "version",
+            fields_only=True,
         )
 
     def clean_title(self):
@@ -133,6 +124,7 @@ class PriorityForm(RecordForm, forms.ModelForm):
             Field.select("lead"),
             Field.select("lead_organisation"),
             "version",
+            fields_only=True,
         )
 
     def clean(self):
@@ -166,7 +158,9 @@ class AmbitionForm(RecordForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field.text("title"), Field.textarea("strategic_plan", rows=8), "version")
+        self.helper = form_helper(
+            Field.text("title"), Field.textarea("strategic_plan", rows=8), "version", fields_only=True
+        )
 
 
 class ConsultationForm(RecordForm, forms.ModelForm):
@@ -215,6 +209,7 @@ class ConsultationForm(RecordForm, forms.ModelForm):
             Field.text("responses_received", field_width=Fixed.FIVE),
             Field.textarea("findings", rows=8),
             "version",
+            fields_only=True,
         )
 
     def clean(self):
@@ -269,6 +264,7 @@ class SignOffForm(forms.Form):
             Field.text("decided_by", field_width=Fluid.TWO_THIRDS),
             Field.textarea("notes", rows=4),
             "version",
+            fields_only=True,
         )
 
     def clean(self):
@@ -311,6 +307,5 @@ class StrategyTransitionForm(forms.Form):
         if Strategy.Status.ADOPTED not in [value for value, _ in choices]:
             self.fields["reason"].help_text = "Kept in the strategy's history."
         self.helper = form_helper(
-            Field.radios("to", legend_size=Size.MEDIUM),
-            Field.textarea("reason", rows=4),
+            Field.radios("to", legend_size=Size.MEDIUM), Field.textarea("reason", rows=4), fields_only=True
         )

@@ -1,8 +1,7 @@
 """What priorities contribute to handing over a person's work (see accounts.handover): the priorities they lead."""
 
-from accounts.handover import HandOverKind
+from accounts.handover import HandOverKind, reassign
 from accounts.models import Partnership, User
-from core.history import change_reason
 from priorities.models import Priority, Strategy
 
 
@@ -18,13 +17,12 @@ def led_priorities(partnership: Partnership, user: User):
 
 def led_priorities_move(*, partnership: Partnership, from_user: User, to_user: User, reason: str) -> list:
     """Make the new person the lead of each priority; each priority's lead organisation stays."""
-    priorities = list(led_priorities(partnership, from_user).select_for_update(of=("self",)))
-    for priority in priorities:
-        priority.lead = to_user
-        priority._change_reason = change_reason(reason)
-        priority.full_clean()
-        priority.save()
-    return priorities
+    return reassign(
+        led_priorities(partnership, from_user).select_for_update(of=("self",)),
+        field="lead",
+        person=to_user,
+        reason=reason,
+    )
 
 
 PRIORITIES = HandOverKind(

@@ -1,9 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 
 from accounts.models import Partnership, User
-from core.forms import MemberChoiceField
+from core.forms import MemberChoiceField, form_helper
 from delivery.models import ReportingPeriod
 from meetings.models import Meeting
 from reports.activity_kinds import KIND_CHOICES
@@ -29,11 +28,8 @@ class PublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership)
         self.fields["period"].queryset = ReportingPeriod.objects.for_partnership(partnership)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's form carries the token
-        self.helper.layout = Layout(
-            Field.select("meeting"), "period", Button("publish", "Publish to meeting")
+        self.helper = form_helper(
+            Field.select("meeting"), "period", Button("publish", "Publish to meeting"), fields_only=True
         )
 
 
@@ -48,8 +44,7 @@ class ExceptionRulesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.checkboxes("rules", legend_size=Size.MEDIUM), Button("save", "Save rules")
         )
 
@@ -91,14 +86,12 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = User.objects.members_of(partnership, active_only=False)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.checkboxes("kind", legend_size=Size.SMALL, small=True),
             Field.select("person"),
             Field.text("date_from", field_width=10),
             Field.text("date_to", field_width=10),
+            fields_only=True,
         )
 
     def clean(self):

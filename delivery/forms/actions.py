@@ -1,14 +1,13 @@
 """Administering the delivery plan: an action, a milestone, and the strategy that follows on."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Button, Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from core.conflicts import VersionField
-from core.forms import GovukDateField, MemberChoiceField, MembersChoiceField, RecordsChoiceField
+from core.forms import GovukDateField, MemberChoiceField, MembersChoiceField, RecordsChoiceField, form_helper
 from core.limits import SHORT_TEXT_MAX_LENGTH, too_long_message
 from delivery.models import Action, Milestone
 from priorities.models import Strategy
@@ -101,8 +100,7 @@ class ActionForm(forms.ModelForm):
         self.is_revisable = self.instance.pk is not None
         if not self.is_revisable:
             del self.fields["due_revision_reason"]  # a new action's due date is the one first agreed
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title"),
             Field.textarea("description", rows=4),
             Field.select("owner"),
@@ -184,8 +182,7 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, button: str = "Save milestone", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title"), Field("due_on"), Field("completed_on"), "version", Button("save", button)
         )
 
@@ -212,8 +209,7 @@ class StrategyStartNextForm(forms.Form):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title"),
             Field("starts_on"),
             Field("ends_on"),

@@ -1,14 +1,13 @@
 """The officers' forms: a progress update, reopening an action, adding a delegate."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Size
 from django import forms
 from django.utils import timezone
 
 from accounts.models import StatusRating, User
 from core.conflicts import VersionField, version_of
-from core.forms import GovukDateField, MemberChoiceField
+from core.forms import GovukDateField, MemberChoiceField, form_helper
 from delivery.models import ProgressUpdate
 from delivery.services.updates import UPDATE_FIELDS, MilestoneCompleted
 
@@ -71,10 +70,7 @@ class ProgressUpdateForm(forms.ModelForm):
         if can_save_draft:
             buttons.append(Button.secondary("save_draft", "Save draft"))
         buttons = Div(*buttons, css_class="govuk-button-group")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's form carries the token
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("rating", legend_size=Size.MEDIUM),
             Field.text("percent_complete", field_width=Fixed.THREE),
             self.counted_textarea("narrative", rows=6),
@@ -97,6 +93,7 @@ class ProgressUpdateForm(forms.ModelForm):
             ),
             "version",
             buttons,
+            fields_only=True,
         )
 
     def counted_textarea(self, name: str, rows: int) -> Field:
@@ -157,8 +154,7 @@ class ActionReopenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("reason"), Button("reopen", "Reopen action"))
+        self.helper = form_helper(Field.textarea("reason"), Button("reopen", "Reopen action"))
 
 
 class DelegateAddForm(forms.Form):
@@ -176,5 +172,4 @@ class DelegateAddForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = candidates
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.select("delegate"), Button("add", "Add delegate"))
+        self.helper = form_helper(Field.select("delegate"), Button("add", "Add delegate"))

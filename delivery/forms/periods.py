@@ -1,12 +1,11 @@
 """Reporting periods' forms: a financial year's quarters, opening, locking and unlocking, the deadline."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Layout
+from crispy_forms_gds.layout import Button, Field, Fixed
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core.conflicts import VersionField
-from core.forms import GovukDateField
+from core.forms import GovukDateField, form_helper
 from delivery.models import ReportingPeriod
 
 
@@ -43,8 +42,7 @@ class ReportingPeriodYearForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("year", field_width=Fixed.FOUR),
             Field.text("days_to_deadline", field_width=Fixed.THREE),
             Button("add", "Add the four quarters"),
@@ -67,8 +65,7 @@ class ReportingPeriodTransitionForm(forms.Form):
             "required": "Say why the period is being unlocked",
             "max_length": "The reason must be 100 characters or fewer",
         }
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("reason"), Button("confirm", button))
+        self.helper = form_helper(Field.textarea("reason"), Button("confirm", button))
 
 
 class ReportingPeriodDeadlineForm(forms.ModelForm):
@@ -85,8 +82,7 @@ class ReportingPeriodDeadlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field("update_deadline"), "version", Button("save", "Save deadline"))
+        self.helper = form_helper(Field("update_deadline"), "version", Button("save", "Save deadline"))
 
     def clean_update_deadline(self):
         deadline = self.cleaned_data["update_deadline"]

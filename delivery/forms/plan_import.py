@@ -1,9 +1,9 @@
 """Uploading a delivery plan to import."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Button, Field
 from django import forms
 
+from core.forms import form_helper
 from priorities.models import Strategy
 
 
@@ -34,8 +34,7 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args, strategies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategy"].queryset = strategies
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("strategy"),
             Field("file"),
             Button("upload", "Upload and check the file"),
