@@ -9,3 +9,14 @@ def count_of(count: int, noun: str, plural: str = "", *, none_as_no: bool = Fals
     if count == 0 and none_as_no:
         return f"no {many}"
     return f"{count} {noun if count == 1 else many}"
+
+
+def lead_in_words(organisations: list[str], person: str = "") -> str:
+    """Who leads, agency first and the person where there is one: "LFB and MPS (Sam Jones)"."""
+    if len(organisations) < 2:
+        agencies = "".join(organisations)
+    else:
+        agencies = f"{', '.join(organisations[:-1])} and {organisations[-1]}"
+    if not agencies:
+        return person
+    return f"{agencies} ({person})" if person else agencies

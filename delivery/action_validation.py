@@ -8,7 +8,8 @@ checked here first:
   the action are checked: someone already on it (or on the action it carries over) keeps their
   place when they leave, as the record of who did the work, until their work is handed over;
 - its owner is never also a delegate (the owner can already update it);
-- its partner organisations are the partnership's own;
+- it has a lead organisation, and its lead and partner organisations are the partnership's own (a
+  lead partner is not the lead organisation again);
 - its dates are coherent: due on or after the start, and a completion date, not in the future,
   exactly when it is completed;
 - a revised due date has its reason (`Action.due_date_set` keeps the original date and when);
@@ -20,7 +21,7 @@ the plan import checks thousands of rows against the members it loaded once; `ac
 the members up and raises the problems as a ValidationError keyed by the action's field names.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -36,6 +37,7 @@ def action_problems(
     *,
     delegates: Iterable[User],
     partner_organisations: Iterable[Organisation],
+    lead_partners: Iterable[Organisation] = (),
     partnership_id: int,
     members: Collection[int],
     kept: Collection[int] = (),
@@ -58,6 +60,16 @@ def action_problems(
         problems["delegates"] = OWNER_IS_DELEGATE
     if any(o.partnership_id != partnership_id for o in partner_organisations):
         problems["partner_organisations"] = "Choose organisations of this partnership"
+    lead = action.lead_organisation
+    if lead is None:
+        problems["lead_organisation"] = "Choose the organisation that leads the action"
+    elif lead.partnership_id != partnership_id:
+        problems["lead_organisation"] = "Choose an organisation of this partnership"
+    lead_partners = list(lead_partners)
+    if any(o.partnership_id != partnership_id for o in lead_partners):
+        problems["lead_partners"] = "Choose organisations of this partnership"
+    elif lead is not None and any(o.pk == lead.pk for o in lead_partners):
+        problems["lead_partners"] = "The lead organisation is already a lead: do not choose it again"
     if action.starts_on and action.due_on and action.due_on < action.starts_on:
         problems["due_on"] = "The due date must be on or after the start date"
     if action.due_revised_on is not None and not action.due_revision_reason.strip():
@@ -72,11 +84,19 @@ def action_problems(
     return problems
 
 
+def lead_organisation_default(action: Action, organisation_of: Callable[[int], Organisation | None]) -> None:
+    """A plan that names no lead agency is led by the lead officer's organisation in the partnership
+    (`organisation_of` a person's id), as every writer of an action agrees."""
+    if action.lead_organisation_id is None and action.owner_id is not None:
+        action.lead_organisation = organisation_of(action.owner_id)
+
+
 def action_check(
     action: Action,
     *,
     delegates: Iterable[User],
     partner_organisations: Iterable[Organisation],
+    lead_partners: Iterable[Organisation] = (),
     kept: Collection[int] = (),
 ) -> None:
     """Raise the action's problems (see `action_problems`) as one ValidationError, if it has any."""
@@ -93,6 +113,7 @@ def action_check(
         action,
         delegates=delegates,
         partner_organisations=partner_organisations,
+        lead_partners=lead_partners,
         partnership_id=partnership_id,
         members=members,
         kept=kept,

@@ -13,10 +13,10 @@ filter, as "1." and "1.1" recur in each strategy.
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Organisation, User
 from core.forms import MemberChoiceField
 from core.ratings import Rating
 from delivery.models import Action, ProgressUpdate, ReportingPeriod
@@ -35,7 +35,7 @@ REFERENCE = (
 )
 SORTS = {
     "reference": REFERENCE,
-    "due": ("due_on", *REFERENCE),
+    "due": (F("due_on").asc(nulls_last=True), *REFERENCE),  # ongoing actions last, on either database
     "rating": (SEVERITY.asc(), *REFERENCE),
     "title": ("title",),
 }
@@ -68,7 +68,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     owner = MemberChoiceFilter(queryset=User.objects.none(), empty_label="Anyone")
     organisation = django_filters.ModelChoiceFilter(
-        label="Owner's organisation",
+        label="Lead organisation",
         queryset=Organisation.objects.none(),
         method="filter_organisation",
         empty_label="All",
@@ -161,8 +161,8 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(ambition__priority__strategy=value)
 
     def filter_organisation(self, queryset, name, value):
-        owners = Membership.objects.for_partnership(self.partnership).filter(organisation=value)
-        return queryset.filter(owner__in=owners.values("user"))
+        """Actions the organisation leads, alone or jointly."""
+        return queryset.filter(Q(lead_organisation=value) | Q(lead_partners=value)).distinct()
 
     def filter_rating(self, queryset, name, value):
         period = self.form.cleaned_data.get("period")

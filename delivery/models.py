@@ -20,6 +20,8 @@ from core.dates import financial_year_of
 from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
+from core.text import lead_in_words
+from core.timescales import Timescale, timescale_of
 from priorities.models import StrategicAmbition
 
 
@@ -204,10 +206,37 @@ class ActionQuerySet(models.QuerySet):
         return self.active().filter(due_on__lt=today)
 
     def expected_to_report(self, period):
-        """Actions that owe a progress update for the period: started by its end, still live, and
-        not carried over into a later strategy (the carried copy reports instead)."""
+        """Actions that owe a progress update for the period: started by its end (or with no start
+        date), still live, not carried over into a later strategy (the carried copy reports instead),
+        of a strategy that is not closed (its actions are never chased) and whose reporting rhythm
+        includes the period. `period` may be a reporting period or stand for each row's own period in
+        a subquery (its dates are then outer references)."""
+        from django.db.models.functions import ExtractMonth
+        from django.db.models.lookups import Exact, In
+
+        from priorities.models import Strategy
+
+        if hasattr(period.ends_on, "resolve_expression"):  # each row's own period, in a subquery
+            ends_in = ExtractMonth(period.ends_on, output_field=IntegerField())
+            starts_on = OuterRef(period.starts_on)  # referred to from one subquery deeper, below
+        else:
+            ends_in = models.Value(period.ends_on.month, output_field=IntegerField())
+            starts_on = period.starts_on
+        # A period is identified by its start, which is unique in its partnership.
+        chosen = Strategy.reporting_periods.through.objects.filter(
+            strategy_id=OuterRef("ambition__priority__strategy_id"), reportingperiod__starts_on=starts_on
+        )
+        rhythm, strategy = Strategy.ReportingRhythm, "ambition__priority__strategy__"
+        in_rhythm = (
+            Q(**{f"{strategy}reporting_rhythm": rhythm.QUARTERLY})
+            | Q(In(ends_in, [3, 9]), **{f"{strategy}reporting_rhythm": rhythm.TWICE_YEARLY})
+            | Q(Exact(ends_in, 3), **{f"{strategy}reporting_rhythm": rhythm.ANNUAL})
+            | Q(Exists(chosen), **{f"{strategy}reporting_rhythm": rhythm.CHOSEN})
+        )
         return (
-            self.filter(starts_on__lte=period.ends_on)
+            self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=period.ends_on))
+            .exclude(**{f"{strategy}status": Strategy.Status.CLOSED})
+            .filter(in_rhythm)
             .filter(
                 ~Q(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
                 | Q(completed_on__gte=period.starts_on)
@@ -252,16 +281,32 @@ class Action(TimeStampedModel):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
         ON_HOLD = "on_hold", "On hold"
+        OUTSTANDING = "outstanding", "Outstanding"  # still to be delivered, as published plans say
 
     ambition = models.ForeignKey(StrategicAmbition, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(help_text="Position under the ambition: 1, 2, 3 …")
     title = models.CharField(max_length=300)
     description = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+        help_text="The agency that leads the action, as the plan names it.",
+    )
+    lead_partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="jointly_led_actions",
+        help_text="Further agencies that lead it jointly, where the plan names several.",
+    )
     owner = models.ForeignKey(
         User,
+        verbose_name="lead officer",
         on_delete=models.PROTECT,
         related_name="owned_actions",
-        help_text="The one person accountable for this action.",
+        help_text="The lead officer: the one person accountable for the action's returns.",
     )
     delegates = models.ManyToManyField(
         User,
@@ -275,8 +320,21 @@ class Action(TimeStampedModel):
         related_name="partner_actions",
         help_text="Other agencies that contribute to the action.",
     )
-    starts_on = models.DateField("start date")
-    due_on = models.DateField("due date")
+    starts_on = models.DateField("start date", null=True, blank=True)
+    due_on = models.DateField(
+        "due date",
+        null=True,
+        blank=True,
+        help_text="The last day of the due timescale: what sorting, overdue and the rules use. "
+        "Empty for an ongoing action, which is never overdue.",
+    )
+    due_timescale = models.CharField(
+        "due timescale",
+        max_length=60,
+        blank=True,
+        help_text="The due timescale as the plan writes it, such as “Q3 2026/27” or “Ongoing”; "
+        "empty when it is a date.",
+    )
     original_due_on = models.DateField(
         "original due date",
         null=True,
@@ -301,7 +359,7 @@ class Action(TimeStampedModel):
         related_name="carried_over_to",
         help_text="The unfinished action of the previous strategy that this one continues.",
     )
-    history = HistoricalRecords(m2m_fields=[delegates, partner_organisations])
+    history = HistoricalRecords(m2m_fields=[delegates, partner_organisations, lead_partners])
 
     objects = ActionQuerySet.as_manager()
 
@@ -340,14 +398,25 @@ class Action(TimeStampedModel):
     def partnership(self):
         return self.ambition.priority.strategy.partnership
 
+    def lead_in_words(self, *, joint: list | None = None) -> str:
+        """The lead as the board reads it, agency first: "London Fire Brigade and Police (Sam Jones)".
+
+        `joint` are the lead partners when already fetched (else they are read)."""
+        joint = self.lead_partners.all() if joint is None else joint
+        return lead_in_words(
+            [o.name for o in [self.lead_organisation, *joint] if o is not None], str(self.owner)
+        )
+
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
 
-    def due_date_set(self, due_on, *, reason: str, today, agreed: bool = False) -> None:
-        """Set the due date. Moving a saved action's due date revises its timescale: the original
-        date is kept (until the date goes back to it), with when and why it was revised. An
-        `agreed` date is a new baseline, not a revision (the demo laid out as of another day)."""
+    def due_timescale_set(self, timescale: Timescale, *, reason: str, today, agreed: bool = False) -> None:
+        """Set the due timescale. Moving a saved action's due date (to another date, or to "Ongoing")
+        revises its timescale: the original date is kept (until the date goes back to it), with when
+        and why it was revised. An `agreed` timescale is a new baseline, not a revision (the demo
+        laid out as of another day)."""
+        due_on, self.due_timescale = timescale.ends_on, timescale.written
         if agreed:
             self.due_on, self.original_due_on, self.due_revised_on, self.due_revision_reason = (
                 due_on,
@@ -365,8 +434,13 @@ class Action(TimeStampedModel):
         self.due_revised_on = today
         self.due_revision_reason = reason.strip()
 
+    @property
+    def timescale(self) -> str:
+        """The due timescale in words: as the plan writes it, else the date, else "Ongoing"."""
+        return timescale_of(self.due_on, self.due_timescale)
+
     def is_overdue(self, today) -> bool:
-        return not self.is_closed and self.due_on < today
+        return not self.is_closed and self.due_on is not None and self.due_on < today
 
     def period_return(self) -> str:
         """The period's return as it stands: submitted, draft or none (needs `with_update_for`)."""

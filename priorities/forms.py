@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from core.conflicts import VersionField
-from core.forms import GovukDateField, MemberChoiceField, form_helper
+from core.forms import GovukDateField, MemberChoiceField, RecordsChoiceField, form_helper
 from core.limits import TEXT_MAX_LENGTH, too_long_message
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
@@ -30,26 +30,58 @@ class StrategyForm(RecordForm, forms.ModelForm):
 
     class Meta:
         model = Strategy
-        fields = ["title", "starts_on", "ends_on", "summary", "strategic_assessment", "local_definitions"]
-        labels = {"title": "Title", "summary": "Summary (optional)"}
+        fields = [
+            "title",
+            "starts_on",
+            "ends_on",
+            "summary",
+            "strategic_assessment",
+            "local_definitions",
+            "reporting_rhythm",
+            "reporting_periods",
+        ]
+        labels = {
+            "title": "Title",
+            "summary": "Summary (optional)",
+            "reporting_rhythm": "Reporting rhythm",
+            "reporting_periods": "Reporting periods chosen",
+        }
         help_texts = {
             "title": "For example, Community Safety Strategy 2024-27.",
             "summary": "What the strategy sets out to do, in a few sentences.",
             "strategic_assessment": "The strategic assessment this strategy is built from (optional).",
             "local_definitions": "Definitions the partnership has agreed, such as its definition of "
             "serious violence (optional).",
+            "reporting_rhythm": "Which reporting periods this strategy's actions report progress in. "
+            "Owners are asked for an update, reminded and counted as missing a return only in those "
+            "periods. Once the strategy is closed its actions are never chased.",
+            "reporting_periods": "Only for the chosen periods rhythm: tick each reporting period the "
+            "actions report in. Other rhythms ignore these.",
+        }
+        field_classes = {"reporting_periods": RecordsChoiceField}
+        widgets = {
+            "reporting_rhythm": forms.RadioSelect,
+            "reporting_periods": forms.CheckboxSelectMultiple,
         }
         error_messages = {
             "title": {
                 "required": "Enter the strategy's title",
                 "max_length": "The title must be 200 characters or fewer",
-            }
+            },
+            "reporting_rhythm": {"required": "Choose the strategy's reporting rhythm"},
+            "reporting_periods": {"invalid_choice": "Choose reporting periods of this partnership"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategic_assessment"].label = "Strategic assessment"
         self.fields["local_definitions"].label = "Local definitions"
+        # The partnership's own periods only (the model is named by its field, not imported from
+        # delivery, which depends on this app).
+        periods = self.fields["reporting_periods"]
+        periods.queryset = periods.queryset.filter(partnership_id=self.instance.partnership_id).order_by(
+            "starts_on"
+        )
         self.helper = form_helper(
             Field.text("title"),
             Field("starts_on"),
@@ -57,6 +89,8 @@ class StrategyForm(RecordForm, forms.ModelForm):
             Field.textarea("summary", rows=5),
             Field.textarea("strategic_assessment", rows=5),
             Field.textarea("local_definitions", rows=5),
+            Field.radios("reporting_rhythm", legend_size=Size.SMALL),
+            Field.checkboxes("reporting_periods", legend_size=Size.SMALL, small=True),
             "version",
             fields_only=True,
         )
@@ -73,6 +107,12 @@ class StrategyForm(RecordForm, forms.ModelForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", "The end date must be after the start date")
+        if cleaned.get("reporting_rhythm") == Strategy.ReportingRhythm.CHOSEN:
+            if not cleaned.get("reporting_periods"):
+                self.add_error("reporting_periods", "Choose the reporting periods the actions report in")
+        elif "reporting_periods" in cleaned:
+            # Periods ticked for another rhythm would be kept but never used: drop them.
+            cleaned["reporting_periods"] = self.fields["reporting_periods"].queryset.none()
         return cleaned
 
 

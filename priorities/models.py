@@ -17,6 +17,10 @@ class StrategyQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
 
+    def live(self):
+        """Strategies not closed: those a chooser offers."""
+        return self.exclude(status=Strategy.Status.CLOSED)
+
 
 class Strategy(TimeStampedModel):
     """A partnership's plan for a period, built from a strategic assessment."""
@@ -27,6 +31,14 @@ class Strategy(TimeStampedModel):
         AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
         ADOPTED = "adopted", "Adopted"
         CLOSED = "closed", "Closed"
+
+    class ReportingRhythm(models.TextChoices):
+        """Which of the partnership's reporting periods the strategy's actions report in."""
+
+        QUARTERLY = "quarterly", "Quarterly: every reporting period"
+        TWICE_YEARLY = "twice_yearly", "Twice a year: the periods ending in September and March"
+        ANNUAL = "annual", "Once a year: the period ending in March"
+        CHOSEN = "chosen", "Chosen periods: only the reporting periods chosen below"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="strategies")
     title = models.CharField(max_length=200)
@@ -57,6 +69,19 @@ class Strategy(TimeStampedModel):
         related_name="next_strategies",
         help_text="The strategy this one follows on from.",
     )
+    reporting_rhythm = models.CharField(
+        max_length=20,
+        choices=ReportingRhythm.choices,
+        default=ReportingRhythm.QUARTERLY,
+        help_text="Which reporting periods the strategy's actions report in. Nobody is asked for an "
+        "update in the other periods.",
+    )
+    reporting_periods = models.ManyToManyField(
+        "delivery.ReportingPeriod",
+        blank=True,
+        related_name="strategies",
+        help_text="The periods the actions report in, when the reporting rhythm is chosen periods.",
+    )
     history = HistoricalRecords()
 
     objects = StrategyQuerySet.as_manager()
@@ -77,6 +102,10 @@ class Strategy(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
     @classmethod
     def current_of(cls, strategies, *, today):

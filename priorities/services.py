@@ -71,8 +71,13 @@ def strategy_create(
     summary: str = "",
     strategic_assessment: str = "",
     local_definitions: str = "",
+    reporting_rhythm: str = Strategy.ReportingRhythm.QUARTERLY,
+    reporting_periods=(),
 ) -> Strategy:
-    """Start a strategy for a partnership as a draft."""
+    """Start a strategy for a partnership as a draft, with the reporting periods it reports in when
+    its rhythm is chosen periods."""
+    if any(period.partnership_id != partnership.pk for period in reporting_periods):
+        raise ValidationError({"reporting_periods": "Choose reporting periods of this partnership."})
     strategy = Strategy(
         partnership=partnership,
         title=title,
@@ -82,10 +87,12 @@ def strategy_create(
         summary=summary,
         strategic_assessment=strategic_assessment,
         local_definitions=local_definitions,
+        reporting_rhythm=reporting_rhythm,
     )
     strategy.full_clean()
     strategy._change_reason = "Created as a draft"
     strategy.save()
+    strategy.reporting_periods.set(reporting_periods)
     return strategy
 
 

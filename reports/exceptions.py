@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.models import Membership, Partnership, StatusRating
+from accounts.models import Partnership, StatusRating
 from core.ratings import Direction, Rating, direction_of_travel
 from core.templatetags.govuk import long_date
+from core.text import lead_in_words
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
@@ -62,8 +62,11 @@ def rated_amber_or_worse(state: ActionState) -> str | None:
 
 
 def overdue(state: ActionState) -> str | None:
-    if state.action.is_overdue(state.today):
-        return f"Overdue: it was due on {long_date(state.action.due_on)}"
+    action = state.action
+    if action.is_overdue(state.today):
+        if action.due_timescale:
+            return f"Overdue: it was due in {action.due_timescale}, by {long_date(action.due_on)}"
+        return f"Overdue: it was due on {long_date(action.due_on)}"
     return None
 
 
@@ -100,7 +103,8 @@ def exceptional(state: ActionState) -> str | None:
     if state.update and state.update.is_exceptional_performance:
         return f"Exceptional performance: {state.update.exceptional_performance_reason}"
     completed_on = state.action.completed_on
-    if state.rating == Rating.BLUE and completed_on and completed_on < state.action.due_on:
+    due_on = state.action.due_on
+    if state.rating == Rating.BLUE and completed_on and due_on and completed_on < due_on:
         return f"Completed on {long_date(completed_on)}, ahead of its due date"
     return None
 
@@ -127,17 +131,28 @@ def rules_in_force(partnership: Partnership) -> list[ExceptionRule]:
     return [rule for rule in ExceptionRule if rule not in off]
 
 
-def strategy_for(period: ReportingPeriod) -> Strategy | None:
-    """The strategy in force at the end of the period."""
-    strategies = list(Strategy.objects.for_partnership(period.partnership_id))
+def strategy_for(period: ReportingPeriod, strategies: list[Strategy] | None = None) -> Strategy | None:
+    """The strategy a period's exception report is on by default: the one in force at the end of the
+    period (`Strategy.current_of`), among `strategies` when they are already fetched."""
+    if strategies is None:
+        strategies = list(Strategy.objects.for_partnership(period.partnership_id))
     return Strategy.current_of(strategies, today=period.ends_on)
 
 
 def exception_report_build(
-    *, partnership: Partnership, period: ReportingPeriod, meeting: Meeting | None, today: date
+    *,
+    partnership: Partnership,
+    period: ReportingPeriod,
+    meeting: Meeting | None,
+    today: date,
+    strategy: Strategy | None = None,
 ) -> dict:
-    """The exception report for a period as it stands today: summary, items by priority, legend."""
-    strategy = strategy_for(period)
+    """The exception report on a strategy (by default `strategy_for` the period) for a period as it
+    stands today: summary, items by priority, legend."""
+    if strategy is None:
+        strategy = strategy_for(period)
+    elif strategy.partnership_id != partnership.pk:
+        raise ValueError("The strategy must belong to the partnership.")
     previous_period = period.previous()
     rules = rules_in_force(partnership)
     actions = (
@@ -147,17 +162,14 @@ def exception_report_build(
                 period,
                 previous_period,
             )
-            .annotate(
-                owner_organisation=Membership.objects.for_partnership(partnership).organisation_name_of(
-                    OuterRef("owner")
-                )
-            )
             .select_related(
                 "ambition__priority__strategy__partnership",
                 "ambition__priority__lead",
                 "ambition__priority__lead_organisation",
                 "owner",
+                "lead_organisation",
             )
+            .prefetch_related("lead_partners")
             .in_order()
         )
         if strategy
@@ -186,7 +198,7 @@ def exception_report_build(
                 action.ambition_id,
                 {"ambition": f"{action.ambition.reference} {action.ambition.title}", "items": []},
             )
-            ambition["items"].append(_item(state, reasons, action.owner_organisation or ""))
+            ambition["items"].append(_item(state, reasons))
         else:
             on_track.append(_on_track(state))
 
@@ -278,14 +290,16 @@ def _priority_heading(priority) -> dict:
     }
 
 
-def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
+def _item(state: ActionState, reasons: list[str]) -> dict:
     action, update = state.action, state.update
+    leads = [o for o in [action.lead_organisation, *action.lead_partners.all()] if o is not None]
     return {
         "reference": action.reference,
         "title": action.title,
         "url": action.get_absolute_url(),
+        "lead": lead_in_words([o.name for o in leads], str(action.owner)),
         "owner": str(action.owner),
-        "organisation": organisation,
+        "organisation": ", ".join(o.name for o in leads),
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
         "previous_rating": state.previous_rating,
@@ -294,7 +308,8 @@ def _item(state: ActionState, reasons: list[str], organisation: str) -> dict:
         else "No update",
         "direction": direction_of_travel(state.rating, state.previous_rating).label,
         "percent_complete": update.percent_complete if update else None,
-        "due_on": action.due_on.isoformat(),
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "due_timescale": action.due_timescale,
         "original_due_on": action.original_due_on.isoformat() if action.original_due_on else None,
         "due_revision_reason": action.due_revision_reason,
         "reasons": reasons,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import Partnership, User
 from delivery.models import ReportingPeriod
 from meetings.models import Meeting
+from priorities.models import Strategy
 
 
 class ExceptionRule(models.TextChoices):
@@ -45,6 +46,15 @@ class ExceptionReport(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="exception_reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="exception_reports")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="exception_reports")
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exception_reports",
+        help_text="The strategy reported on. Empty only for reports published before several plans "
+        "could be reported on apart and whose strategy could not be told from their content.",
+    )
     version = models.PositiveIntegerField(help_text="1 for the first publication to the meeting, then 2, 3 …")
     content = models.JSONField(help_text="The whole report as published: summary, items and legend.")
     published_at = models.DateTimeField()
@@ -54,12 +64,14 @@ class ExceptionReport(models.Model):
         ordering = ["-published_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "period", "version"], name="exception_report_version_unique"
+                fields=["meeting", "period", "strategy", "version"],
+                name="exception_report_version_unique",
             ),
         ]
 
     def __str__(self):
-        return f"Exception report for {self.period}, {self.meeting} (version {self.version})"
+        strategy = f" on {self.strategy}" if self.strategy_id else ""
+        return f"Exception report{strategy} for {self.period}, {self.meeting} (version {self.version})"
 
     def get_absolute_url(self):
         return reverse("reports:published_report", kwargs={"slug": self.partnership.slug, "pk": self.pk})

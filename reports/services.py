@@ -9,26 +9,45 @@ from django.utils import timezone
 from accounts.models import Partnership, User
 from delivery.models import ReportingPeriod
 from meetings.models import Meeting
-from reports.exceptions import exception_report_build
+from priorities.models import Strategy
+from reports.exceptions import exception_report_build, strategy_for
 from reports.models import ExceptionReport, ExceptionRule, ExceptionRuleSetting
 
 
 @transaction.atomic
 def exception_report_publish(
-    *, partnership: Partnership, period: ReportingPeriod, meeting: Meeting, published_by: User, today: date
+    *,
+    partnership: Partnership,
+    period: ReportingPeriod,
+    meeting: Meeting,
+    published_by: User,
+    today: date,
+    strategy: Strategy | None = None,
 ) -> ExceptionReport:
-    """Freeze the report as it stands and file it with the meeting; publishing again adds a version."""
+    """Freeze the report on a strategy (by default `strategy_for` the period) as it stands and file it
+    with the meeting; publishing the same strategy's report again adds a version."""
     if period.partnership_id != partnership.pk or meeting.partnership_id != partnership.pk:
         raise ValidationError("Choose a period and a meeting of this partnership.")
+    if strategy is None:
+        strategy = strategy_for(period)
+    elif strategy.partnership_id != partnership.pk:
+        raise ValidationError("Choose a strategy of this partnership.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one publication at a time
-    latest = ExceptionReport.objects.filter(meeting=meeting, period=period).order_by("-version").first()
+    latest = (
+        ExceptionReport.objects.filter(meeting=meeting, period=period, strategy=strategy)
+        .order_by("-version")
+        .first()
+    )
     version = latest.version + 1 if latest else 1
-    content = exception_report_build(partnership=partnership, period=period, meeting=meeting, today=today)
+    content = exception_report_build(
+        partnership=partnership, period=period, meeting=meeting, today=today, strategy=strategy
+    )
     content["version"] = version
     report = ExceptionReport(
         partnership=partnership,
         period=period,
         meeting=meeting,
+        strategy=strategy,
         version=version,
         content=content,
         published_at=timezone.now(),

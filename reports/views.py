@@ -15,7 +15,7 @@ from meetings.models import Meeting
 from priorities.models import Strategy
 from reports.activity import activity_for, page_number
 from reports.dashboard import plan_on_a_page
-from reports.exceptions import exception_report_build, rules_in_force
+from reports.exceptions import exception_report_build, rules_in_force, strategy_for
 from reports.exports.csv_file import exception_report_csv
 from reports.exports.pdf import exception_report_pdf
 from reports.exports.word import exception_report_docx
@@ -93,29 +93,76 @@ class PeriodChoiceMixin(PartnershipMixin):
         return super().get_context_data(periods=self.periods, period=self.period, **kwargs)
 
 
-class PlanView(PeriodChoiceMixin, TemplateView):
-    """Plan on a page: the current strategy's priorities, their ratings and what needs attention."""
+class StrategyChoiceMixin(PartnershipMixin):
+    """The strategy chosen with ?strategy=, fetched through the partnership (another partnership's
+    answers 404), by default the current one as the delivery plan chooses it (`Strategy.current_of`).
+    The chooser offers every live strategy, and a closed one only when the address names it."""
+
+    @cached_property
+    def strategies(self) -> list[Strategy]:
+        return list(Strategy.objects.for_partnership(self.partnership))
+
+    def strategy_data(self):
+        """Where the strategy is named: the address."""
+        return self.request.GET
+
+    @cached_property
+    def chosen_strategy(self) -> Strategy | None:
+        """The strategy named (?strategy=), or None when none is."""
+        chosen = self.strategy_data().get("strategy")
+        if not chosen:
+            return None
+        return next((s for s in self.strategies if str(s.pk) == chosen), None) or self._no_strategy()
+
+    @staticmethod
+    def _no_strategy():
+        raise Http404("No such strategy")
+
+    def default_strategy(self) -> Strategy | None:
+        return Strategy.current_of(self.strategies, today=timezone.localdate())
+
+    @cached_property
+    def strategy(self) -> Strategy | None:
+        return self.chosen_strategy or self.default_strategy()
+
+    @cached_property
+    def strategy_choices(self) -> list[Strategy]:
+        return [s for s in self.strategies if not s.is_closed or s == self.strategy]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            strategy=self.strategy, strategy_choices=self.strategy_choices, **kwargs
+        )
+
+
+class PlanView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
+    """Plan on a page: the chosen strategy's priorities, their ratings and what needs attention."""
 
     template_name = "reports/plan.html"
     nav_section = "plan"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        strategies = list(Strategy.objects.for_partnership(self.partnership))
-        strategy = Strategy.current_of(strategies, today=today)
+        strategy = self.strategy
         plan = (
             plan_on_a_page(partnership=self.partnership, strategy=strategy, period=self.period, today=today)
             if strategy and self.period
             else None
         )
-        return super().get_context_data(strategy=strategy, plan=plan, today=today, **kwargs)
+        return super().get_context_data(plan=plan, today=today, **kwargs)
 
 
-class ExceptionReportView(PeriodChoiceMixin, TemplateView):
-    """The live exception report for a period and meeting, and its downloads."""
+class ExceptionReportView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
+    """The live exception report on a strategy for a period and meeting, and its downloads."""
 
     template_name = "reports/exception_report.html"
     nav_section = "reports"
+
+    def default_strategy(self) -> Strategy | None:
+        """The strategy in force at the end of the period, as before several plans could be chosen."""
+        if self.period is None:
+            return super().default_strategy()
+        return strategy_for(self.period, self.strategies)
 
     @cached_property
     def meetings(self) -> list[Meeting]:
@@ -135,7 +182,11 @@ class ExceptionReportView(PeriodChoiceMixin, TemplateView):
         if self.period is None:
             return None
         return exception_report_build(
-            partnership=self.partnership, period=self.period, meeting=self.meeting, today=timezone.localdate()
+            partnership=self.partnership,
+            period=self.period,
+            meeting=self.meeting,
+            today=timezone.localdate(),
+            strategy=self.strategy,
         )
 
     def get(self, request, *args, **kwargs):
@@ -156,6 +207,8 @@ class ExceptionReportView(PeriodChoiceMixin, TemplateView):
             else None
         )
         query = {"period": self.period.pk} if self.period else {}
+        if self.strategy:
+            query["strategy"] = self.strategy.pk
         if self.meeting:
             query["meeting"] = self.meeting.pk
         return super().get_context_data(
@@ -167,20 +220,25 @@ class ExceptionReportView(PeriodChoiceMixin, TemplateView):
             content=self.content,
             publish_form=publish_form,
             published=ExceptionReport.objects.filter(partnership=self.partnership, period=self.period)
-            .select_related("meeting", "published_by")
+            .select_related("meeting", "strategy", "published_by")
             .order_by("-published_at"),
             **kwargs,
         )
 
 
-class ExceptionReportPublishView(PartnershipMixin, FormView):
-    """Freeze the exception report as it stands and file it with a meeting (administrators)."""
+class ExceptionReportPublishView(StrategyChoiceMixin, FormView):
+    """Freeze the exception report on the strategy posted (by default the period's) as it stands and
+    file it with a meeting (administrators)."""
 
     permission_required = "reports.publish_exception_report"
     form_class = PublishForm
     template_name = "reports/exception_report_publish.html"
     nav_section = "reports"
     http_method_names = ["post"]
+
+    def strategy_data(self):
+        """The report's page posts the strategy it shows beside the meeting and period."""
+        return self.request.POST
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership}
@@ -193,12 +251,17 @@ class ExceptionReportPublishView(PartnershipMixin, FormView):
                 meeting=form.cleaned_data["meeting"],
                 published_by=self.request.user,
                 today=timezone.localdate(),
+                strategy=self.chosen_strategy,
             )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, f"Exception report published to {report.meeting} as version {report.version}."
+            self.request,
+            f"Exception report on {report.strategy} published to {report.meeting} as version "
+            f"{report.version}."
+            if report.strategy
+            else f"Exception report published to {report.meeting} as version {report.version}.",
         )
         return redirect(report)
 
@@ -213,7 +276,7 @@ class PublishedReportView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             ExceptionReport.objects.filter(partnership=self.partnership).select_related(
-                "meeting", "period", "published_by"
+                "meeting", "period", "strategy", "published_by"
             ),
             pk=self.kwargs["pk"],
         )

@@ -8,6 +8,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html_join
 
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND, DIRECTION_OF_A_GROUP
+from core.text import lead_in_words
+from core.timescales import timescale_of
 
 register = template.Library()
 
@@ -34,12 +36,21 @@ def long_date(value):
 
 
 @register.simple_tag
-def due_in_words(due_on, original_due_on=None, reason=""):
-    """A due date as "31 March 2027", or "31 March 2027 (revised from 31 December 2026: reason)"
-    once its timescale has been revised; dates may be ISO strings from a frozen report."""
+def due_in_words(due_on, written="", original_due_on=None, reason=""):
+    """A due timescale as "31 March 2027", "Q3 2026/27" or "Ongoing", with "(revised from 31 December
+    2026: reason)" once it has been revised; dates may be ISO strings from a frozen report."""
+    if isinstance(due_on, str):
+        due_on = date.fromisoformat(due_on) if due_on else None
+    text = timescale_of(due_on, written or "")
     if not original_due_on:
-        return long_date(due_on)
-    return f"{long_date(due_on)} (revised from {long_date(original_due_on)}: {reason})"
+        return text
+    return f"{text} (revised from {long_date(original_due_on)}: {reason})"
+
+
+@register.simple_tag
+def lead_of(organisation, person, none="Not assigned"):
+    """A lead as the board reads it, agency first: "London Borough of Bromley (Helen Ward)"."""
+    return lead_in_words([str(organisation)] if organisation else [], str(person or "")) or none
 
 
 @register.simple_tag

@@ -7,8 +7,15 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from core.conflicts import VersionField
-from core.forms import GovukDateField, MemberChoiceField, MembersChoiceField, RecordsChoiceField, form_helper
+from core.forms import (
+    GovukDateField,
+    MemberChoiceField,
+    MembersChoiceField,
+    RecordsChoiceField,
+    form_helper,
+)
 from core.limits import SHORT_TEXT_MAX_LENGTH, too_long_message
+from core.timescales import Timescale, timescale_read
 from delivery.models import Action, Milestone
 from priorities.models import Strategy
 
@@ -16,14 +23,32 @@ from priorities.models import Strategy
 class ActionForm(forms.ModelForm):
     """An action's details; the people and organisations to choose from are the partnership's own."""
 
+    lead_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Lead organisation",
+        help_text="The agency that leads the action, as the plan names it.",
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation that leads the action",
+            "invalid_choice": "Choose an organisation of this partnership",
+        },
+    )
+    lead_partners = RecordsChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Joint lead organisations (optional)",
+        help_text="Where the plan names more than one lead agency.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose organisations of this partnership"},
+    )
     owner = MemberChoiceField(
         queryset=User.objects.none(),
-        label="Owner",
-        help_text="The one person accountable for the action: an active member of the partnership.",
+        label="Lead officer",
+        help_text="The one person accountable for the action's returns: an active member of the partnership.",
         empty_label="Choose a person",
         error_messages={
-            "required": "Choose the action's owner",
-            "invalid_choice": "Choose an active member of this partnership as the owner",
+            "required": "Choose the action's lead officer",
+            "invalid_choice": "Choose an active member of this partnership as the lead officer",
         },
     )
     delegates = MembersChoiceField(
@@ -42,8 +67,19 @@ class ActionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose organisations of this partnership"},
     )
-    starts_on = GovukDateField(name="start date", label="Start date", help_text="For example, 1 4 2027.")
-    due_on = GovukDateField(name="due date", label="Due date", help_text="For example, 31 3 2028.")
+    starts_on = GovukDateField(
+        name="start date", label="Start date (optional)", required=False, help_text="For example, 1 4 2027."
+    )
+    due = forms.CharField(
+        label="Due",
+        max_length=60,
+        help_text="A date such as 31/03/2028, a month (March 2028), a quarter of a financial year "
+        "(Q3 2027/28), a financial year (2027/28), a year (2028) or Ongoing, as the plan writes it.",
+        error_messages={
+            "required": "Enter when the action is due, or Ongoing",
+            "max_length": "Write the timescale in 60 characters or fewer",
+        },
+    )
     due_revision_reason = forms.CharField(
         label="Why is the due date changing? (only if you change it)",
         required=False,
@@ -65,11 +101,12 @@ class ActionForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "lead_organisation",
+            "lead_partners",
             "owner",
             "delegates",
             "partner_organisations",
             "starts_on",
-            "due_on",
             "status",
             "completed_on",
             "resources",
@@ -96,18 +133,24 @@ class ActionForm(forms.ModelForm):
         members = User.objects.members_of(partnership)
         self.fields["owner"].queryset = members
         self.fields["delegates"].queryset = members
-        self.fields["partner_organisations"].queryset = Organisation.objects.filter(partnership=partnership)
+        organisations = Organisation.objects.filter(partnership=partnership)
+        for name in ("lead_organisation", "lead_partners", "partner_organisations"):
+            self.fields[name].queryset = organisations
         self.is_revisable = self.instance.pk is not None
-        if not self.is_revisable:
+        if self.is_revisable:
+            self.initial["due"] = self.instance.timescale
+        else:
             del self.fields["due_revision_reason"]  # a new action's due date is the one first agreed
         self.helper = form_helper(
             Field.text("title"),
             Field.textarea("description", rows=4),
+            Field.select("lead_organisation"),
+            Field.checkboxes("lead_partners", small=True),
             Field.select("owner"),
             Field.checkboxes("delegates", small=True),
             Field.checkboxes("partner_organisations", small=True),
             Field("starts_on"),
-            Field("due_on"),
+            Field.text("due", field_width=20),
             *([Field.textarea("due_revision_reason", rows=3)] if self.is_revisable else []),
             Field.radios("status", small=True),
             Field("completed_on"),
@@ -117,13 +160,19 @@ class ActionForm(forms.ModelForm):
             Button("save", button),
         )
 
+    def clean_due(self) -> Timescale:
+        try:
+            return timescale_read(self.cleaned_data["due"])
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
     def clean(self):
         cleaned = super().clean()
-        starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
-        if starts_on and due_on and starts_on > due_on:
-            self.add_error("due_on", "The due date must be the same as or after the start date")
-        if self.is_revisable and due_on and "due_revision_reason" in cleaned:
-            moved, reason = due_on != self.instance.due_on, cleaned["due_revision_reason"].strip()
+        starts_on, due = cleaned.get("starts_on"), cleaned.get("due")
+        if starts_on and due and due.ends_on and starts_on > due.ends_on:
+            self.add_error("due", "The due date must be the same as or after the start date")
+        if self.is_revisable and due and "due_revision_reason" in cleaned:
+            moved, reason = due.ends_on != self.instance.due_on, cleaned["due_revision_reason"].strip()
             if moved and not reason:
                 self.add_error("due_revision_reason", "Say why the due date is changing")
             elif reason and not moved:
@@ -152,6 +201,8 @@ class ActionForm(forms.ModelForm):
     def action_data(self) -> dict:
         """The action's fields as entered, ready for `action_create` or `action_update`."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        due = self.cleaned_data["due"]
+        data.update(due_on=due.ends_on, due_timescale=due.written)
         if self.is_revisable:
             data["due_revision_reason"] = self.cleaned_data["due_revision_reason"]
         return data

@@ -5,7 +5,6 @@ checks every row against them, ending with the one validator of actions (`action
 """
 
 import copy
-import datetime
 import re
 from collections import defaultdict
 
@@ -13,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.identity import normalise_email
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, User
 from core.limits import too_long_message
-from delivery.action_validation import action_problems
+from core.timescales import timescale_read
+from delivery.action_validation import action_problems, lead_organisation_default
 from delivery.imports.columns import COLUMN_BY_KEY, HEADINGS
 from delivery.imports.row_plan import TEXT_FIELDS, RowPlan, row_data
 from delivery.models import Action
@@ -31,8 +31,14 @@ LIST_SEPARATOR = re.compile(r"[,;\n]")
 STATUSES = {
     **{label.lower(): value for value, label in Action.Status.choices},
     **{value.replace("_", " "): value for value in Action.Status.values},
+    # As published plans write them.
     "complete": Action.Status.COMPLETED,
     "canceled": Action.Status.CANCELLED,
+    "not yet started": Action.Status.NOT_STARTED,
+    "ongoing": Action.Status.IN_PROGRESS,
+    "in progress (with revised timescale)": Action.Status.IN_PROGRESS,
+    "in progress with revised timescale": Action.Status.IN_PROGRESS,
+    "in progress (revised timescale)": Action.Status.IN_PROGRESS,
 }
 
 
@@ -57,8 +63,8 @@ class Checker:
             self.ambitions_by_title[(ambition.priority_id, _key(ambition.title))].append(ambition)
         actions = (
             Action.objects.filter(ambition__priority__strategy=strategy)
-            .select_related("ambition__priority")
-            .prefetch_related("delegates", "partner_organisations")
+            .select_related("ambition__priority", "lead_organisation")
+            .prefetch_related("delegates", "partner_organisations", "lead_partners")
         )
         if lock:
             actions = actions.select_for_update(of=("self",))
@@ -67,6 +73,10 @@ class Checker:
         self.member_ids = {u.pk for u in members}
         self.member_by_email = {u.email: u for u in members if u.email}  # stored normalised
         self.member_by_username = {u.username: u for u in members}
+        self.organisation_of_member = {
+            m.user_id: m.organisation
+            for m in Membership.objects.for_partnership(partnership).select_related("organisation")
+        }
         organisations = list(Organisation.objects.filter(partnership=partnership))
         self.organisation_by_name = {o.name.lower(): o for o in organisations}
         self.organisation_by_name.update({o.short_name.lower(): o for o in organisations})
@@ -157,16 +167,24 @@ class Checker:
             else:
                 cleaned["partners"] = list(dict.fromkeys(partners))
 
-        for key in ("starts_on", "due_on"):
-            if key in cells:
-                label = HEADINGS[key].lower()
-                if not cells[key]:
-                    plan.error(key, f"Enter the {label}")
-                    continue
-                try:
-                    cleaned[key] = _date(cells[key], label)
-                except ValueError as error:
-                    plan.error(key, str(error))
+        if "starts_on" in cells:
+            # Any timescale gives its first day; most published plans have no start at all.
+            try:
+                start = timescale_read(cells["starts_on"]) if cells["starts_on"] else None
+            except ValueError as error:
+                plan.error("starts_on", str(error))
+            else:
+                if start is not None and start.is_ongoing:
+                    plan.error("starts_on", "A start cannot be Ongoing: give a date, or leave it empty")
+                else:
+                    cleaned["starts_on"] = start.starts_on if start else None
+        if "due_on" in cells:
+            try:
+                due = timescale_read(cells["due_on"])
+            except ValueError as error:
+                plan.error("due_on", str(error))
+            else:
+                cleaned["due_on"], cleaned["due_timescale"] = due.ends_on, due.written
 
         if cells.get("status"):
             status = STATUSES.get(
@@ -196,12 +214,14 @@ class Checker:
         if plan.ambition is not None:
             draft.ambition = plan.ambition
         action_fields_set(draft, data, today=self.today)
+        lead_organisation_default(draft, self.organisation_of_member.get)
         problems = action_problems(
             draft,
             delegates=data.get("delegates", existing.delegates.all() if existing else []),
             partner_organisations=data.get(
                 "partner_organisations", existing.partner_organisations.all() if existing else []
             ),
+            lead_partners=existing.lead_partners.all() if existing else [],
             partnership_id=self.strategy.partnership_id,
             members=self.member_ids,
             kept={existing.owner_id, *(u.pk for u in existing.delegates.all())} if existing else set(),
@@ -325,6 +345,8 @@ class Checker:
 PROBLEM_COLUMNS = {
     "order": "reference",
     "owner": "owner",
+    "lead_organisation": "owner",  # led by the owner's organisation until the file names a lead agency
+    "lead_partners": "owner",
     "partner_organisations": "partners",
     "starts_on": "starts_on",
     "due_on": "due_on",
@@ -343,20 +365,6 @@ def _split(text: str) -> list[str]:
 
 def _same_text(a: str, b: str) -> bool:
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
-
-
-def _date(text: str, label: str) -> datetime.date:
-    """A date written DD/MM/YYYY or YYYY-MM-DD; ValueError with a message for anything else."""
-    if match := UK_DATE.fullmatch(text):
-        day, month, year = (int(n) for n in match.groups())
-    elif match := ISO_DATE.fullmatch(text):
-        year, month, day = (int(n) for n in match.groups())
-    else:
-        raise ValueError(f"“{text}” is not a date: enter the {label} as DD/MM/YYYY, such as 01/04/2024")
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"“{text}” is not a real date: check the day and month of the {label}") from None
 
 
 def _changes(action: Action, cleaned: dict) -> list[str]:
@@ -378,4 +386,6 @@ def _changes(action: Action, cleaned: dict) -> list[str]:
     for key in ("starts_on", "due_on", "status"):
         if key in cleaned and cleaned[key] != getattr(action, key):
             changed.append(key)
+    if "due_timescale" in cleaned and cleaned["due_timescale"] != action.due_timescale:
+        changed.append("due_on")
     return [HEADINGS[key] for key in COLUMN_BY_KEY if key in changed]

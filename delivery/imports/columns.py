@@ -51,8 +51,21 @@ COLUMNS = (
         "Short names of the partner organisations, separated by commas, such as LFB, MPS.",
         24,
     ),
-    Column("starts_on", "Start date", True, "DD/MM/YYYY, such as 01/04/2024 (or 2024-04-01).", 14),
-    Column("due_on", "Due date", True, "DD/MM/YYYY, on or after the start date.", 14),
+    Column(
+        "starts_on",
+        "Start date",
+        False,
+        "DD/MM/YYYY, such as 01/04/2024, or a month, quarter or year (its first day is taken). May be empty.",
+        14,
+    ),
+    Column(
+        "due_on",
+        "Due date",
+        True,
+        "As the plan writes it: a date (31/03/2025), a month (March 2025), a quarter (Q3 2024/25), "
+        "a financial year (2024/25), a year (2028) or Ongoing. On or after the start.",
+        16,
+    ),
     Column(
         "status",
         "Status",

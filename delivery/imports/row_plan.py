@@ -61,7 +61,15 @@ def row_data(cleaned: dict, action: Action | None, today: datetime.date) -> dict
     """
     data = {
         key: cleaned[key]
-        for key in (*TEXT_FIELDS, "starts_on", "due_on", "due_revision_reason", "owner", "status")
+        for key in (
+            *TEXT_FIELDS,
+            "starts_on",
+            "due_on",
+            "due_timescale",
+            "due_revision_reason",
+            "owner",
+            "status",
+        )
         if key in cleaned
     }
     if "delegates" in cleaned:

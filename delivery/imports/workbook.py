@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Organisation
+from core.timescales import ONGOING
 from delivery.imports.columns import COLUMNS, SHEET_TITLE
 from delivery.models import Action
 from priorities.models import StrategicAmbition, Strategy
@@ -64,7 +65,7 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
                 ", ".join(sorted(u.email or u.username for u in action.delegates.all())),
                 ", ".join(sorted(o.short_name for o in action.partner_organisations.all())),
                 action.starts_on,
-                action.due_on,
+                action.due_timescale or action.due_on or ONGOING,
                 action.get_status_display(),
                 _text(action.resources),
                 _text(action.success_measure),

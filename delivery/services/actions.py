@@ -3,17 +3,19 @@
 Each goes through the one validator of actions (delivery/action_validation.py)."""
 
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, Organisation, User
 from core.conflicts import lock_unchanged
 from core.history import change_reason
 from core.ordering import move_in_order
-from delivery.action_validation import action_check
+from core.timescales import Timescale
+from delivery.action_validation import action_check, lead_organisation_default
 from delivery.models import Action, Milestone
 from priorities.models import Priority, StrategicAmbition, Strategy
 
@@ -61,19 +63,20 @@ def action_delegate_remove(*, action: Action, delegate: User, reason: str = "") 
     action.delegates.remove(delegate)
 
 
-ACTION_RELATED = ("delegates", "partner_organisations")
-SET_APART = (*ACTION_RELATED, "due_on", "due_revision_reason")
+ACTION_RELATED = ("delegates", "partner_organisations", "lead_partners")
+SET_APART = (*ACTION_RELATED, "due_on", "due_timescale", "due_revision_reason")
 
 
 def action_fields_set(action: Action, data: dict, *, today: date, timescale_agreed: bool = False) -> None:
-    """Set the action's own fields from `data` (in memory); a new due date with the reason for it
-    revises the timescale, unless the date is `timescale_agreed` (`Action.due_date_set`)."""
+    """Set the action's own fields from `data` (in memory). The due timescale is `due_on` (its last
+    day, None for "Ongoing") with `due_timescale` (as written, empty for a date); a new due date with
+    the reason for it revises the timescale, unless it is `timescale_agreed` (`Action.due_timescale_set`)."""
     for field, value in data.items():
         if field not in SET_APART:
             setattr(action, field, value)
     if "due_on" in data:
-        action.due_date_set(
-            data["due_on"],
+        action.due_timescale_set(
+            Timescale(data.get("due_timescale", ""), data["due_on"]),
             reason=data.get("due_revision_reason", ""),
             today=today,
             agreed=timescale_agreed,
@@ -96,15 +99,12 @@ def _action_save(
     """
     action_fields_set(action, data, today=timezone.localdate(), timescale_agreed=timescale_agreed)
     existing = action.pk is not None
-    delegates = list(data["delegates"] if "delegates" in data else action.delegates.all() if existing else [])
-    partners = list(
-        data["partner_organisations"]
-        if "partner_organisations" in data
-        else action.partner_organisations.all()
-        if existing
-        else []
-    )
-    action_check(action, delegates=delegates, partner_organisations=partners, kept=kept)
+    lead_organisation_default(action, partial(_organisation_of, action.ambition.priority.strategy))
+    related = {
+        name: list(data[name] if name in data else getattr(action, name).all() if existing else [])
+        for name in ACTION_RELATED
+    }
+    action_check(action, **related, kept=kept)
     if reason:
         action._change_reason = change_reason(reason)
     if by is not None:
@@ -112,23 +112,32 @@ def _action_save(
     action.full_clean()
     if not existing:
         action.save()  # it needs its key before it can have people; they follow in their own record
-        _action_people_set(action, data, delegates=delegates, partners=partners)
+        _action_related_set(action, data, related)
         return action
     # The people first, unrecorded, so that the save writes one history record with everything in it.
     action.skip_history_when_saving = True
     try:
-        _action_people_set(action, data, delegates=delegates, partners=partners)
+        _action_related_set(action, data, related)
     finally:
         del action.skip_history_when_saving
     action.save()
     return action
 
 
-def _action_people_set(action: Action, data: dict, *, delegates: list, partners: list) -> None:
-    if "delegates" in data:
-        action.delegates.set(delegates)
-    if "partner_organisations" in data:
-        action.partner_organisations.set(partners)
+def _action_related_set(action: Action, data: dict, related: dict[str, list]) -> None:
+    for name in ACTION_RELATED:
+        if name in data:
+            getattr(action, name).set(related[name])
+
+
+def _organisation_of(strategy: Strategy, person_id: int) -> Organisation | None:
+    membership = (
+        Membership.objects.for_partnership(strategy.partnership_id)
+        .filter(user_id=person_id)
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation if membership else None
 
 
 def _people_on(action: Action | None) -> set[int]:
@@ -226,6 +235,10 @@ def strategy_start_next(
         status=Strategy.Status.DRAFT,
         previous_strategy=strategy,
         local_definitions=strategy.local_definitions,
+        # Its own chosen periods, if it has any, are the new strategy's to choose.
+        reporting_rhythm=strategy.reporting_rhythm
+        if strategy.reporting_rhythm != Strategy.ReportingRhythm.CHOSEN
+        else Strategy.ReportingRhythm.QUARTERLY,
     )
     _created(new, by=by, reason=reason)
 
@@ -256,6 +269,7 @@ def strategy_start_next(
         .prefetch_related(
             "delegates",
             "partner_organisations",
+            "lead_partners",
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.filter(completed_on__isnull=True),
@@ -275,10 +289,12 @@ def strategy_start_next(
                 "title": old.title,
                 "description": old.description,
                 "owner_id": old.owner_id,
+                "lead_organisation_id": old.lead_organisation_id,
+                "lead_partners": list(old.lead_partners.all()),
                 "delegates": list(old.delegates.all()),
                 "partner_organisations": list(old.partner_organisations.all()),
                 "starts_on": starts_on,
-                "due_on": max(old.due_on, starts_on),
+                **_carried_timescale(old, starts_on),
                 "status": old.status,
                 "resources": old.resources,
                 "success_measure": old.success_measure,
@@ -294,6 +310,13 @@ def strategy_start_next(
                 reason=f"Carried over from {old.reference} in {strategy.title}",
             )
     return new
+
+
+def _carried_timescale(old: Action, starts_on: date) -> dict:
+    """The carried action's due timescale: the old one, or the new start if that has passed it."""
+    if old.due_on is not None and old.due_on < starts_on:
+        return {"due_on": starts_on}
+    return {"due_on": old.due_on, "due_timescale": old.due_timescale}
 
 
 def _created(instance, *, by: User, reason: str) -> None:

@@ -78,9 +78,10 @@ def update_reminders_due(*, periods: Iterable[ReportingPeriod], today: date) -> 
     """Who would be reminded today, about which actions: owners with updates not yet submitted.
 
     Only periods still open count. An action is due when it is expected to report for the period
-    and has no submitted update (a saved draft is still due). The owner is reminded only while an
-    active member of the action's partnership with an email address, and not if they have
-    already been reminded today about anything.
+    (`ActionQuerySet.expected_to_report`: its strategy's reporting rhythm includes the period and the
+    strategy is not closed) and has no submitted update (a saved draft is still due). The owner is
+    reminded only while an active member of the action's partnership with an email address, and not
+    if they have already been reminded today about anything.
     """
     periods = list(
         ReportingPeriod.objects.open()

@@ -107,11 +107,11 @@ def _holds(saved: ProgressUpdate, data: dict) -> bool:
 
 
 def _action_status_follow(*, action: Action, update: ProgressUpdate) -> None:
-    """A blue rating completes the action; a first rated update starts it."""
+    """A blue rating completes the action; a first rated update starts it (or an outstanding one)."""
     if update.rating == Rating.BLUE and action.status != Action.Status.COMPLETED:
         action.status = Action.Status.COMPLETED
         action.completed_on = timezone.localdate()
-    elif action.status == Action.Status.NOT_STARTED and update.rating in (
+    elif action.status in (Action.Status.NOT_STARTED, Action.Status.OUTSTANDING) and update.rating in (
         Rating.RED,
         Rating.AMBER,
         Rating.GREEN,

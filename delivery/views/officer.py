@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from accounts.models import Membership, StatusRating, User
+from accounts.models import StatusRating, User
 from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, differences, form_differences, version_of
 from core.limits import whole_number
@@ -82,7 +82,8 @@ class ActionListView(PartnershipMixin, FilterView):
     def get_queryset(self):
         return (
             Action.objects.for_partnership(self.partnership)
-            .select_related("ambition__priority", "owner")
+            .select_related("ambition__priority", "owner", "lead_organisation")
+            .prefetch_related("lead_partners")
             .with_latest_update()
         )
 
@@ -104,13 +105,9 @@ class ActionMixin(PartnershipMixin):
                 "ambition__priority__lead",
                 "ambition__priority__lead_organisation",
                 "owner",
+                "lead_organisation",
             )
-            .prefetch_related("delegates", "partner_organisations")
-            .annotate(
-                owner_organisation=Membership.objects.for_partnership(self.partnership).organisation_name_of(
-                    OuterRef("owner")
-                )
-            ),
+            .prefetch_related("delegates", "partner_organisations", "lead_partners"),
             pk=self.kwargs["pk"],
         )
 

@@ -3,6 +3,7 @@
 from crispy_forms_gds.choices import Choice
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -187,6 +188,13 @@ class StrategyEditView(StrategyMixin, RecordEditView):
 
     def get_success_url(self):
         return self.strategy.get_absolute_url()
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:  # saved: not refused for someone else's change or an error
+            self.strategy.reporting_periods.set(form.cleaned_data["reporting_periods"])
+        return response
 
 
 class StrategyTransitionView(StrategyMixin, FormView):

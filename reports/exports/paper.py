@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND
 from core.templatetags.govuk import due_in_words, long_date
+from core.text import lead_in_words
 
 
 def _plural(count: int, noun: str) -> str:
@@ -17,8 +18,8 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _lead(person: str, organisation: str) -> str:
-    """A lead as "Helen Ward, London Borough of Bromley", leaving out whatever is blank."""
-    return ", ".join(part for part in (person, organisation) if part)
+    """A lead as "London Borough of Bromley (Helen Ward)", agency first, leaving out whatever is blank."""
+    return lead_in_words([organisation] if organisation else [], person)
 
 
 def _count_with_change(*, now: int, before: int | None) -> str:
@@ -99,7 +100,10 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
     before_label = f"Rating in {previous_period['name']}" if previous_period else "Rating before"
     percent = item.get("percent_complete")
     rows = [
-        {"label": "Lead", "text": _lead(item.get("owner") or "", item.get("organisation") or "")},
+        {
+            "label": "Lead",
+            "text": item.get("lead") or _lead(item.get("owner") or "", item.get("organisation") or ""),
+        },
         {"label": "Rating now", "text": item["rating_label"], "rating": item["rating"]},
         {
             "label": before_label,
@@ -109,11 +113,13 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
         {"label": "Direction of travel", "text": item["direction"]},
         {"label": "% complete", "text": "Not given" if percent is None else f"{percent}%"},
         {
-            "label": "Due date",
+            "label": "Due",
             "text": due_in_words(
-                item.get("due_on"), item.get("original_due_on"), item.get("due_revision_reason")
-            )
-            or "Not set",
+                item.get("due_on"),
+                item.get("due_timescale"),
+                item.get("original_due_on"),
+                item.get("due_revision_reason"),
+            ),
         },
         {"label": "Why it is reported", "lines": list(item.get("reasons") or [])},
         {"label": "Progress", "text": item.get("narrative") or ""},

@@ -3,6 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import Membership
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from tests.accounts.factories import MembershipFactory, PartnershipFactory
 from tests.priorities.factories import StrategicAmbitionFactory
@@ -31,6 +32,16 @@ class ActionFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Action {n}")
     owner = factory.LazyAttribute(
         lambda a: MembershipFactory(partnership=a.ambition.priority.strategy.partnership).user
+    )
+    # Led by the owner's organisation in the partnership, as an action whose plan names no lead is.
+    lead_organisation = factory.LazyAttribute(
+        lambda a: getattr(
+            Membership.objects.filter(user=a.owner, partnership=a.ambition.priority.strategy.partnership)
+            .select_related("organisation")
+            .first(),
+            "organisation",
+            None,
+        )
     )
     starts_on = datetime.date(2024, 4, 1)
     due_on = datetime.date(2025, 3, 31)

@@ -66,12 +66,11 @@ def form_data(person, **changes):
         "title": "Run weapon sweeps in parks",
         "description": "With the Safer Neighbourhood teams.",
         "owner": str(person.pk),
+        "lead_organisation": str(person.memberships.first().organisation_id),
         "starts_on_0": "1",
         "starts_on_1": "4",
         "starts_on_2": "2026",
-        "due_on_0": "31",
-        "due_on_1": "3",
-        "due_on_2": "2027",
+        "due": "31/03/2027",
         "status": "in_progress",
         "completed_on_0": "",
         "completed_on_1": "",
@@ -105,7 +104,7 @@ def test_owner_and_delegates_are_chosen_from_the_partnerships_active_members(par
     assert set(form.fields["delegates"].queryset) == set(form.fields["owner"].queryset)
     for person in (inactive, outsider):
         form = bound_form(partnership, form_data(person, delegates=[str(person.pk)]))
-        assert form.errors["owner"] == ["Choose an active member of this partnership as the owner"]
+        assert form.errors["owner"] == ["Choose an active member of this partnership as the lead officer"]
         assert form.errors["delegates"] == ["Choose active members of this partnership as delegates"]
 
 
@@ -175,9 +174,9 @@ def test_the_completion_date_is_cleared_unless_the_action_is_completed(partnersh
 def test_the_due_date_cannot_come_before_the_start_and_the_owner_is_no_delegate(partnership, member_of):
     owner = member_of(partnership)
 
-    form = bound_form(partnership, form_data(owner, due_on_2="2025", delegates=[str(owner.pk)]))
+    form = bound_form(partnership, form_data(owner, due="31/03/2025", delegates=[str(owner.pk)]))
 
-    assert form.errors["due_on"] == ["The due date must be the same as or after the start date"]
+    assert form.errors["due"] == ["The due date must be the same as or after the start date"]
     assert form.errors["delegates"] == [
         "The owner can already update the action: do not make them a delegate too"
     ]
@@ -342,14 +341,14 @@ def test_a_bad_new_action_is_refused_with_an_error_summary_and_saves_nothing(
 
     response = client.post(
         url("action_create", partnership, ambition_pk=ambition.pk),
-        form_data(admin, title="", status="completed", due_on_0="45"),
+        form_data(admin, title="", status="completed", due="45/03/2027"),
     )
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error:" in html and "govuk-error-summary" in html
     assert "Enter the action&#x27;s title" in html
-    assert "The due date must be a real date" in html
+    assert "“45/03/2027” is not a real date: check the day and month" in html
     assert "Enter the date the action was completed" in html
     assert not Action.objects.exists()
 
@@ -411,7 +410,7 @@ def test_a_bad_edit_saves_nothing(client, ambition, partnership, admin):
         form_data(action.owner, title="New", owner="", version=version_of(action)),
     )
 
-    assert "Choose the action&#x27;s owner" in response.content.decode()
+    assert "Choose the action&#x27;s lead officer" in response.content.decode()
     action.refresh_from_db()
     assert action.title == "Action 1"
 

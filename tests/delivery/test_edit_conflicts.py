@@ -277,8 +277,9 @@ def test_the_action_forms_conflict_shows_the_shared_panel(client, action, admin)
         {
             "title": "My title",
             "owner": str(action.owner.pk),
+            "lead_organisation": str(action.lead_organisation_id),
             **date_input("starts_on", action.starts_on),
-            **date_input("due_on", action.due_on),
+            "due": action.timescale,
             "status": action.status,
             "version": opened,
         },

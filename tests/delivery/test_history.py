@@ -87,7 +87,7 @@ def test_the_action_page_says_who_changed_what_in_a_sentence(client, action):
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
     assert (
-        ", Sam Obi: Owner changed from “Tom Fletcher” to “Sam Obi”; "
+        ", Sam Obi: Lead officer changed from “Tom Fletcher” to “Sam Obi”; "
         "Status changed from “Not started” to “In progress”." in text
     )
     assert ", the system: created the action." in text

@@ -304,7 +304,7 @@ def test_optional_columns_left_out_keep_what_the_action_has(client, plan):
         (
             {"Start date": "next week"},
             "Start date",
-            "“next week” is not a date: enter the start date as DD/MM/YYYY",
+            "“next week” is not a timescale the service understands: write a date such as 31/03/2027",
         ),
         ({"Due date": "31/02/2025"}, "Due date", "“31/02/2025” is not a real date"),
         ({"Start date": "2024-13-01"}, "Start date", "is not a real date"),
@@ -558,7 +558,7 @@ def too_many_rows() -> SimpleUploadedFile:
         ),
         (
             lambda: xlsx_file([row()], headings=["Ref", "What", "Who"]),
-            "missing these columns: Reference, Priority, Strategic ambition, Action, Owner email, Start date, Due date",
+            "missing these columns: Reference, Priority, Strategic ambition, Action, Owner email, Due date",
         ),
         (lambda: SimpleUploadedFile("plan.csv", b""), "The selected file is empty"),
         (lambda: SimpleUploadedFile("plan.csv", b"\r\n\r\n"), "The selected file is empty"),

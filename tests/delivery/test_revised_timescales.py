@@ -104,12 +104,11 @@ def edit(client, action, **changes):
     data = {
         "title": action.title,
         "owner": str(action.owner_id),
+        "lead_organisation": str(action.lead_organisation_id),
         "starts_on_0": "1",
         "starts_on_1": "4",
         "starts_on_2": "2026",
-        "due_on_0": str(action.due_on.day),
-        "due_on_1": str(action.due_on.month),
-        "due_on_2": str(action.due_on.year),
+        "due": action.timescale,
         "status": action.status,
         "version": version_of(action),
         **changes,
@@ -119,7 +118,7 @@ def edit(client, action, **changes):
     )
 
 
-LATER_FIELDS = {"due_on_0": "31", "due_on_1": "3", "due_on_2": "2027"}
+LATER_FIELDS = {"due": "31/03/2027"}
 
 
 @pytest.mark.parametrize(
@@ -242,7 +241,7 @@ def test_the_report_shows_the_revision_and_the_rule_can_be_switched_off(action):
     assert item["reasons"] == [f"Due date revised on {timezone.localdate():%-d %B %Y}"]
     assert (item["due_on"], item["original_due_on"]) == ("2027-03-31", "2026-12-31")
     csv_text = exception_report_csv(content=report())
-    assert "2027-03-31,2026-12-31,Waiting for the new youth service contract" in csv_text
+    assert "2027-03-31,,2026-12-31,Waiting for the new youth service contract" in csv_text
 
     ExceptionRuleSetting.objects.create(
         partnership=partnership, rule=ExceptionRule.TIMESCALE_REVISED, is_enabled=False

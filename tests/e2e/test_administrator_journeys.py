@@ -163,14 +163,15 @@ def test_an_administrator_invites_someone_who_joins_and_is_made_an_action_owner(
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
 
     follow(page, "Edit action", role="link")
-    page.get_by_label("Owner", exact=True).select_option(label=f"{full_name} ({organisation.name})")
+    page.get_by_label("Lead officer", exact=True).select_option(label=f"{full_name} ({organisation.name})")
     submit(page, "Save changes")
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
     expect(success_banner(page)).to_contain_text(f"Action {action.reference} updated.")
-    owner_row = page.locator(".govuk-summary-list__row").filter(
-        has=page.locator("dt", has_text=re.compile(r"^\s*Owner\s*$"))
+    lead_row = page.locator(".govuk-summary-list__row").filter(
+        has=page.locator("dt", has_text=re.compile(r"^\s*Lead\s*$"))
     )
-    expect(owner_row.locator("dd")).to_have_text(f"{full_name}, {organisation.name}")
+    # The lead agency stays; the lead officer is the newcomer.
+    expect(lead_row.locator("dd")).to_have_text(f"{action.lead_organisation.name} ({full_name})")
     action.refresh_from_db()
     assert action.owner_id == newcomer.pk
 
@@ -181,7 +182,7 @@ def test_an_administrator_invites_someone_who_joins_and_is_made_an_action_owner(
         page.get_by_role("table", name="Changes, newest first")
         .get_by_role("row")
         .filter(has=page.get_by_role("link", name=f"Action {action.reference} {action.title}", exact=True))
-        .filter(has_text=re.compile(rf"Owner\s*changed from:\s*“{literal(previous_owner)}”"))
+        .filter(has_text=re.compile(rf"Lead officer\s*changed from:\s*“{literal(previous_owner)}”"))
     )
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(ADMIN_NAME)
@@ -400,9 +401,7 @@ def test_an_administrator_imports_a_delivery_plan_fixes_it_and_reimports_the_exp
 
     expect(heading(page)).to_have_text("Check the import")
     expect(page).to_have_title(re.compile(r"^Error: Import new-actions\.xlsx"))
-    message = (
-        f"Row {bad_row}, Due date: “31/02/2027” is not a real date: check the day and month of the due date"
-    )
+    message = f"Row {bad_row}, Due date: “31/02/2027” is not a real date: check the day and month"
     expect(error_summary(page).get_by_role("heading")).to_have_text("There is a problem")
     expect(error_summary(page).get_by_role("link", name=message, exact=True)).to_have_attribute(
         "href", f"#row-{bad_row}"

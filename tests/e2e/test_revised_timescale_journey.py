@@ -41,10 +41,7 @@ def error_summary(page):
 
 
 def due_date_fill(page, day: datetime.date):
-    due = page.get_by_role("group", name="Due date")
-    due.get_by_label("Day").fill(str(day.day))
-    due.get_by_label("Month").fill(str(day.month))
-    due.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Due", exact=True).fill(f"{day:%d/%m/%Y}")
 
 
 def report_card(page, action):
@@ -120,7 +117,7 @@ def test_a_revised_due_date_is_explained_shown_and_reported_until_the_rule_is_sw
     assert action.due_on == original and action.original_due_on is None and action.due_revised_on is None
 
     # The answers are kept; with the reason the change is saved.
-    expect(page.get_by_role("group", name="Due date").get_by_label("Year")).to_have_value(str(revised.year))
+    expect(page.get_by_label("Due", exact=True)).to_have_value(f"{revised:%d/%m/%Y}")
     reason.fill(REASON)
     submit(page, "Save changes")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(

@@ -27,6 +27,7 @@ def strategy_data(**changes):
         "summary": "",
         "strategic_assessment": "",
         "local_definitions": "",
+        "reporting_rhythm": "quarterly",
         "version": "",
     }
     data.update(changes)

@@ -203,7 +203,7 @@ def test_delegates_and_partners_and_foreign_keys_are_shown_by_name(action, admin
     owner_change, delegate_change = entries_of(partnership, kinds=["action"])[:2]
 
     assert [(c.label, c.old.text, c.new.text) for c in owner_change.changes] == [
-        ("owner", "Tom Fletcher", "Sam Obi")
+        ("lead officer", "Tom Fletcher", "Sam Obi")
     ]
     assert [(c.label, c.old.text, c.new.text) for c in delegate_change.changes] == [
         ("delegates", "None", "Priya Shah")

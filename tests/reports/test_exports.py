@@ -259,8 +259,8 @@ def test_docx_front_matter_page_and_properties(docx_file):
     assert "Meeting: Safer Bromley Partnership Board, 31 December 2026" in text
     assert "Version: 2" in text
     assert "Drawn on: 22 November 2026" in text
-    assert "Lead: Helen Ward, London Borough of Bromley" in text
-    assert "Lead: Priya Shah, Metropolitan Police Service" in text
+    assert "Lead: London Borough of Bromley (Helen Ward)" in text
+    assert "Lead: Metropolitan Police Service (Priya Shah)" in text
     for rule in ["Rated red", "A milestone is overdue", "The lead asks the board for something"]:
         assert rule in [p.text for p in docx_file.paragraphs if p.style.name == "List Bullet"]
     section = docx_file.sections[0]
@@ -275,7 +275,7 @@ def test_docx_summary_counts_show_the_change_since_the_previous_period(docx_file
     assert summary[0] == ["Priority", "Lead", "Red", "Amber", "Green", "Blue", "Not rated", "Total"]
     assert summary[1] == [
         "1. Prevention: Being stronger together",
-        "Helen Ward, London Borough of Bromley",
+        "London Borough of Bromley (Helen Ward)",
         "1 (+1)",
         "2 (+1)",
         "3 (-2)",
@@ -291,12 +291,12 @@ def test_docx_summary_counts_show_the_change_since_the_previous_period(docx_file
 
 def test_docx_item_blocks_hold_each_items_details(docx_file):
     first = dict(table_text(docx_file.tables[1]))
-    assert first["Lead"] == "Tom Fletcher, London Borough of Bromley"
+    assert first["Lead"] == "London Borough of Bromley (Tom Fletcher)"
     assert first["Rating now"] == "Red"
     assert first["Rating in Q1 2026/27"] == "Green"
     assert first["Direction of travel"] == "Worse"
     assert first["% complete"] == "40%"
-    assert first["Due date"] == "31 March 2027"
+    assert first["Due"] == "31 March 2027"
     assert first["Why it is reported"] == (
         "Rated red\nA milestone is overdue: First panel meeting held (due 17 December 2026)"
     )
@@ -313,7 +313,7 @@ def test_docx_item_blocks_hold_each_items_details(docx_file):
         "Rating in Q1 2026/27",
         "Direction of travel",
         "% complete",
-        "Due date",
+        "Due",
         "Why it is reported",
         "Board ask",
     ]
@@ -435,6 +435,7 @@ def test_csv_has_a_header_and_one_row_per_item_in_order(csv_rows, content):
         "Direction of travel": "Worse",
         "Per cent complete": "40",
         "Due date": "2027-03-31",
+        "Due timescale": "",
         "Original due date": "",
         "Why the due date was revised": "",
         "Reasons": "Rated red; A milestone is overdue: First panel meeting held (due 17 December 2026)",

@@ -432,12 +432,15 @@ def test_every_count_links_to_the_delivery_plan_filtered_the_same_way(client, li
 
     actions = reverse("delivery:action_list", kwargs={"slug": partnership.slug})
     for rating in Rating:
-        assert f'href="{actions}?priority={prevention.pk}&amp;rating={rating.value}"' in html
+        assert (
+            f'href="{actions}?strategy={strategy.pk}&amp;priority={prevention.pk}&amp;rating={rating.value}"'
+            in html
+        )
         assert f'href="{actions}?strategy={strategy.pk}&amp;rating={rating.value}"' in html
-    assert f'href="{actions}?priority={prevention.pk}&amp;overdue=true"' in html
+    assert f'href="{actions}?strategy={strategy.pk}&amp;priority={prevention.pk}&amp;overdue=true"' in html
     assert f'href="{actions}?strategy={strategy.pk}&amp;overdue=true"' in html
-    assert f'href="{actions}?priority={prevention.pk}"' in html
-    assert reverse("priorities:strategy_list", kwargs={"slug": partnership.slug}) in html
+    assert f'href="{actions}?strategy={strategy.pk}&amp;priority={prevention.pk}"' in html
+    assert strategy.get_absolute_url() in html
 
     # The red link's delivery plan lists the two red actions.
     red = client.get(f"{actions}?priority={prevention.pk}&rating=red")
