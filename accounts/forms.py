@@ -68,11 +68,13 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "is_responsible_authority"]
+        fields = ["name", "short_name", "is_responsible_authority", "nominated_contact"]
+        field_classes = {"nominated_contact": MemberChoiceField}
         labels = {
             "name": "Name",
             "short_name": "Short name",
             "is_responsible_authority": "Responsible authority",
+            "nominated_contact": "Nominated contact (optional)",
         }
         help_texts = {
             "name": "For example, London Borough of Bromley.",
@@ -89,10 +91,15 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, partnership, submit_label: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        contact = self.fields["nominated_contact"]
+        contact.queryset = User.objects.members_of(partnership)
+        contact.empty_label = "No one"
+        contact.error_messages["invalid_choice"] = "Choose an active member of this partnership"
         self.helper = form_helper(
             Field.text("name"),
             Field.text("short_name", field_width=10),
             Field.checkbox("is_responsible_authority"),
+            Field.select("nominated_contact"),
             Button("save", submit_label),
         )
 

@@ -100,6 +100,16 @@ class Organisation(TimeStampedModel):
         default=False,
         help_text="A statutory partner whose sign-off the strategy needs.",
     )
+    nominated_contact = models.ForeignKey(
+        "User",
+        verbose_name="nominated contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominated_for",
+        help_text="The member who answers for the actions this organisation leads with no lead "
+        "officer named: they own the returns, get the reminders and see them in My actions.",
+    )
     history = HistoricalRecords()
 
     class Meta:

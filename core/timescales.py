@@ -32,6 +32,8 @@ _YEAR = r"(\d{4})\s?[/-]\s?(\d{2}|\d{4})"
 _QUARTER = re.compile(rf"q([1-4]),? {_YEAR}", re.ASCII)
 _FINANCIAL_YEAR = re.compile(rf"(?:fy\s?)?{_YEAR}", re.ASCII)
 _CALENDAR_YEAR = re.compile(r"\d{4}", re.ASCII)
+_FOUR_DIGITS = re.compile(r"\d{4}", re.ASCII)
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # a plan's dates, and far from any calendar's limits
 _LEADING = re.compile(r"^(?:by (?:the )?end of|by|end of|the end of) ", re.ASCII)
 
 
@@ -57,6 +59,12 @@ def timescale_read(text: str) -> Timescale:
         raise ValueError(f"Enter a timescale: {FORMS}")
     if key == "ongoing":
         return Timescale(ONGOING, None)
+    for year in _FOUR_DIGITS.findall(key):
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            raise ValueError(
+                f"“{_shown(written)}” is not a timescale the service can use: "
+                f"give years from {FIRST_YEAR} to {LAST_YEAR}"
+            )
     if match := _UK_DATE.fullmatch(key):
         day, month, year = (int(n) for n in match.groups())
         return _exact(_day(year, month, day, written))

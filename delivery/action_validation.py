@@ -8,11 +8,13 @@ checked here first:
   the action are checked: someone already on it (or on the action it carries over) keeps their
   place when they leave, as the record of who did the work, until their work is handed over;
 - its owner is never also a delegate (the owner can already update it);
+- someone answers for its returns: its owner (the lead officer), else its lead organisation's
+  nominated contact;
 - it has a lead organisation, and its lead and partner organisations are the partnership's own (a
   lead partner is not the lead organisation again);
 - its dates are coherent: due on or after the start, and a completion date, not in the future,
   exactly when it is completed;
-- a revised due date has its reason (`Action.due_date_set` keeps the original date and when);
+- a revised due date has its reason (`Action.due_timescale_set` keeps the date first agreed and when it was revised);
 - its reference follows its order: a number from 1 within its strategic ambition (no two actions
   of an ambition share one: the model's unique constraint, checked by `full_clean`).
 
@@ -53,6 +55,15 @@ def action_problems(
         problems["order"] = "An action's number within its strategic ambition starts at 1"
     if action.owner_id is not None and action.owner_id not in members and action.owner_id not in kept:
         problems["owner"] = "Choose an active member of this partnership"
+    elif (
+        action.owner_id is None
+        and action.lead_organisation is not None
+        and action.lead_organisation.nominated_contact_id is None
+    ):
+        problems["owner"] = (
+            f"Name a lead officer, or first give {action.lead_organisation.name} a nominated contact "
+            "on the Organisations page: someone must answer for the returns"
+        )
     delegate_ids = [person.pk for person in delegates]
     if any(pk not in members and pk not in kept for pk in delegate_ids):
         problems["delegates"] = "Choose active members of this partnership"

@@ -177,7 +177,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(latest_rating=value)
 
     def filter_period(self, queryset, name, value):
-        return queryset.expected_to_report(value)
+        return queryset.expected_to_report(value, including_closed=True)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset

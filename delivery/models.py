@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
 from core.dates import financial_year_of
+from core.history import change_reason
 from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
@@ -188,6 +190,12 @@ class ReportingPeriod(TimeStampedModel):
         )
 
 
+def accountable_for(user) -> Q:
+    """The actions a person answers for: as lead officer, or as the nominated contact of the lead
+    organisation of an action with no lead officer."""
+    return Q(owner=user) | Q(owner__isnull=True, lead_organisation__nominated_contact=user)
+
+
 class ActionQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(ambition__priority__strategy__partnership=partnership)
@@ -196,8 +204,15 @@ class ActionQuerySet(models.QuerySet):
         return self.order_by("ambition__priority__order", "ambition__order", "order")
 
     def for_person(self, user):
-        """Actions the person owns, is a delegate on, or leads as the priority's lead."""
-        return self.filter(Q(owner=user) | Q(delegates=user) | Q(ambition__priority__lead=user)).distinct()
+        """Actions the person is accountable for (`accountable_for`), is a delegate on, or leads as the
+        priority's lead."""
+        return self.filter(
+            accountable_for(user) | Q(delegates=user) | Q(ambition__priority__lead=user)
+        ).distinct()
+
+    def with_accountable(self):
+        """Annotate `accountable_id`: the lead officer, else the lead organisation's nominated contact."""
+        return self.annotate(accountable_id=Coalesce("owner", "lead_organisation__nominated_contact"))
 
     def active(self):
         return self.exclude(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
@@ -205,12 +220,13 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today):
         return self.active().filter(due_on__lt=today)
 
-    def expected_to_report(self, period):
+    def expected_to_report(self, period, *, including_closed: bool = False):
         """Actions that owe a progress update for the period: started by its end (or with no start
         date), still live, not carried over into a later strategy (the carried copy reports instead),
         of a strategy that is not closed (its actions are never chased) and whose reporting rhythm
         includes the period. `period` may be a reporting period or stand for each row's own period in
-        a subquery (its dates are then outer references)."""
+        a subquery (its dates are then outer references). The reports count a closed strategy's
+        actions too (`including_closed`), so that a closed plan still reads as it ended."""
         from django.db.models.functions import ExtractMonth
         from django.db.models.lookups import Exact, In
 
@@ -233,10 +249,11 @@ class ActionQuerySet(models.QuerySet):
             | Q(Exact(ends_in, 3), **{f"{strategy}reporting_rhythm": rhythm.ANNUAL})
             | Q(Exists(chosen), **{f"{strategy}reporting_rhythm": rhythm.CHOSEN})
         )
+        expected = self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=period.ends_on))
+        if not including_closed:
+            expected = expected.exclude(**{f"{strategy}status": Strategy.Status.CLOSED})
         return (
-            self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=period.ends_on))
-            .exclude(**{f"{strategy}status": Strategy.Status.CLOSED})
-            .filter(in_rhythm)
+            expected.filter(in_rhythm)
             .filter(
                 ~Q(status__in=[Action.Status.COMPLETED, Action.Status.CANCELLED])
                 | Q(completed_on__gte=period.starts_on)
@@ -305,8 +322,11 @@ class Action(TimeStampedModel):
         User,
         verbose_name="lead officer",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="owned_actions",
-        help_text="The lead officer: the one person accountable for the action's returns.",
+        help_text="The lead officer, accountable for the action's returns; where the plan names no "
+        "one, the lead organisation's nominated contact is.",
     )
     delegates = models.ManyToManyField(
         User,
@@ -404,35 +424,43 @@ class Action(TimeStampedModel):
         `joint` are the lead partners when already fetched (else they are read)."""
         joint = self.lead_partners.all() if joint is None else joint
         return lead_in_words(
-            [o.name for o in [self.lead_organisation, *joint] if o is not None], str(self.owner)
+            [o.name for o in [self.lead_organisation, *joint] if o is not None], str(self.owner or "")
         )
+
+    @property
+    def accountable(self) -> User | None:
+        """Who answers for the returns: the lead officer, else the lead organisation's nominated contact."""
+        if self.owner_id is not None:
+            return self.owner
+        return self.lead_organisation.nominated_contact if self.lead_organisation else None
 
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
 
     def due_timescale_set(self, timescale: Timescale, *, reason: str, today, agreed: bool = False) -> None:
-        """Set the due timescale. Moving a saved action's due date (to another date, or to "Ongoing")
-        revises its timescale: the original date is kept (until the date goes back to it), with when
-        and why it was revised. An `agreed` timescale is a new baseline, not a revision (the demo
-        laid out as of another day)."""
+        """Set the due timescale. Moving a saved action's due date (to another date, to "Ongoing" or
+        from it) revises its timescale: the date first agreed is kept (`original_due_on`, None when
+        it was "Ongoing"), with when and why the latest revision was made, until the date goes back to
+        the one agreed. An `agreed` timescale is a new baseline, not a revision (the demo laid out as
+        of another day)."""
         due_on, self.due_timescale = timescale.ends_on, timescale.written
-        if agreed:
-            self.due_on, self.original_due_on, self.due_revised_on, self.due_revision_reason = (
-                due_on,
-                None,
-                None,
-                "",
-            )
-            return
-        if self.pk is None or self.due_on is None or due_on == self.due_on:
+        if not agreed and (self.pk is None or due_on == self.due_on):
             self.due_on = due_on
             return
-        original = self.original_due_on or self.due_on
+        agreed_on = self.original_due_on if self.is_timescale_revised else self.due_on
         self.due_on = due_on
-        self.original_due_on = None if due_on == original else original
-        self.due_revised_on = today
-        self.due_revision_reason = reason.strip()
+        if agreed or due_on == agreed_on:
+            self.original_due_on, self.due_revised_on, self.due_revision_reason = None, None, ""
+            if not agreed and reason.strip():  # why is kept in the history, which the action page shows
+                self._change_reason = change_reason(f"Due date back to the one agreed: {reason.strip()}")
+        else:
+            self.original_due_on, self.due_revised_on = agreed_on, today
+            self.due_revision_reason = reason.strip()
+
+    @property
+    def is_timescale_revised(self) -> bool:
+        return self.due_revised_on is not None
 
     @property
     def timescale(self) -> str:
@@ -606,6 +634,11 @@ class PlanImport(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     failure = BoundedTextField(max_length=TEXT_MAX_LENGTH, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    clear_empty = models.BooleanField(
+        "also clear the fields this file leaves empty",
+        default=False,
+        help_text="An empty optional cell clears an existing action's field, instead of leaving it as it is.",
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -7,7 +7,10 @@ from accounts.rules import is_partnership_administrator as is_administrator_of
 
 @rules.predicate
 def is_action_owner(user, action) -> bool:
-    return action.owner_id == user.pk
+    """The person accountable for the action: its lead officer, else its lead organisation's
+    nominated contact (`Action.accountable`)."""
+    accountable = action.accountable
+    return accountable is not None and accountable.pk == user.pk
 
 
 @rules.predicate

@@ -30,6 +30,7 @@ from demo.data.northfield import (
     NORTHFIELD_STRATEGY,
 )
 from demo.data.safer_bromley import SBP, SBP_SLUG, STRATEGY_2016, STRATEGY_2024
+from demo.data.safer_bromley_da_plan import DA_ACTIONS, DA_PLAN
 from demo.data.safer_bromley_minutes import (
     BOARD,
     MEETING_2016,
@@ -59,7 +60,8 @@ def safer_bromley_build(
     plans: list[PeriodPlan],
     today: date,
 ) -> None:
-    """The closed 2016-2019 strategy, the adopted 2024-27 one with its delivery plan, and the meetings."""
+    """The closed 2016-2019 strategy, the adopted 2024-27 one with its delivery plan, the Domestic
+    Abuse Duty Action Plan beside it (reporting twice a year), and the meetings."""
     strategy_build(partnership=partnership, spec=STRATEGY_2016, users=users, organisations=organisations)
     strategy_2024, ambitions = strategy_build(
         partnership=partnership, spec=STRATEGY_2024, users=users, organisations=organisations
@@ -69,6 +71,18 @@ def safer_bromley_build(
         strategy=strategy_2024,
         ambitions=ambitions,
         specs=SBP_ACTIONS,
+        users=users,
+        organisations=organisations,
+        periods=periods,
+        today=today,
+    )
+    da_plan, da_ambitions = strategy_build(
+        partnership=partnership, spec=DA_PLAN, users=users, organisations=organisations
+    )
+    delivery_plan_build(
+        strategy=da_plan,
+        ambitions=da_ambitions,
+        specs=DA_ACTIONS,
         users=users,
         organisations=organisations,
         periods=periods,

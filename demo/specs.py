@@ -81,6 +81,8 @@ class StrategySpec:
     consultation: ConsultationSpec | None = None
     sign_offs: dict[str, date] | None = None
     signed_off_by: str = ""
+    # Which reporting periods its actions report in (`Strategy.ReportingRhythm`).
+    reporting_rhythm: str = "quarterly"
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,11 @@ class ActionSpec:
     strategy. Milestones are (title, quarter as for `due_q`, completed). An action with
     `revised_from_q` was first due in that quarter; its due date was moved to `due_q` this period,
     for `revision_reason`.
+
+    `lead` names the agency that leads the action (an organisation's short name; by default the
+    owner's organisation) and `joint_leads` the agencies leading it jointly. A `timescale` is the due
+    timescale as the plan writes it ("Q3 2026/27", "March 2027", "2026/27", "Ongoing"; see
+    `core.timescales`), kept as written and in place of `due_q`.
     """
 
     ambition: str
@@ -140,3 +147,6 @@ class ActionSpec:
     revision_reason: str = ""
     board_ask: str = ""
     exceptional_reason: str = ""
+    lead: str = ""
+    joint_leads: tuple[str, ...] = ()
+    timescale: str = ""

@@ -109,10 +109,15 @@ class Strategy(TimeStampedModel):
 
     @classmethod
     def current_of(cls, strategies, *, today):
-        """The strategy in force: adopted and covering today, else the latest adopted, else the newest."""
+        """The strategy in force: adopted and covering today, else the latest adopted, else the newest.
+
+        Of several in force at once, the one that started first: a plan adopted beside the
+        partnership's strategy (a domestic abuse duty plan, say) does not displace it."""
         by_start = sorted(strategies, key=lambda s: s.starts_on, reverse=True)
         adopted = [s for s in by_start if s.status == cls.Status.ADOPTED]
-        in_force = [s for s in adopted if s.starts_on <= today <= s.ends_on]
+        in_force = sorted(
+            (s for s in adopted if s.starts_on <= today <= s.ends_on), key=lambda s: s.starts_on
+        )
         return next(iter(in_force or adopted or by_start), None)
 
     def next_term(self) -> tuple[date, date]:

@@ -12,7 +12,7 @@ content treats a missing key as empty.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -38,6 +38,9 @@ class ActionState:
     overdue_milestones: list[Milestone]
     period: ReportingPeriod
     today: date
+    # The first day a timescale revision counts for this period: the day after the previous period's
+    # update deadline, so that a revision is reported once; the period's start when there is none.
+    revisions_since: date | None = None
 
     @property
     def rating(self) -> str:
@@ -65,20 +68,18 @@ def overdue(state: ActionState) -> str | None:
     action = state.action
     if action.is_overdue(state.today):
         if action.due_timescale:
-            return f"Overdue: it was due in {action.due_timescale}, by {long_date(action.due_on)}"
+            return f"Overdue: due {action.due_timescale} (by {long_date(action.due_on)})"
         return f"Overdue: it was due on {long_date(action.due_on)}"
     return None
 
 
 def timescale_revised(state: ActionState) -> str | None:
-    """Reported when the due date moved between the start of the period and its update deadline (the
-    item's due date says from what and why)."""
-    action, period = state.action, state.period
-    revised_on, until = action.due_revised_on, max(period.ends_on, period.update_deadline)
-    if revised_on is None or not period.starts_on <= revised_on <= until:
+    """Reported when the due date was revised from the day after the previous period's update deadline
+    to this period's (the item's due date says from what and why)."""
+    period, revised_on = state.period, state.action.due_revised_on
+    since, until = state.revisions_since or period.starts_on, max(period.ends_on, period.update_deadline)
+    if revised_on is None or not since <= revised_on <= until:
         return None
-    if action.original_due_on is None:
-        return f"Due date revised on {long_date(revised_on)}, back to its original date: {action.due_revision_reason}"
     return f"Due date revised on {long_date(revised_on)}"
 
 
@@ -158,7 +159,9 @@ def exception_report_build(
     actions = (
         list(
             rated_actions(
-                Action.objects.filter(ambition__priority__strategy=strategy).expected_to_report(period),
+                Action.objects.filter(ambition__priority__strategy=strategy).expected_to_report(
+                    period, including_closed=True
+                ),
                 period,
                 previous_period,
             )
@@ -188,6 +191,7 @@ def exception_report_build(
             overdue_milestones=milestones.get(action.pk, []),
             period=period,
             today=today,
+            revisions_since=previous_period.update_deadline + timedelta(days=1) if previous_period else None,
         )
         priority = action.ambition.priority
         reasons = [reason for rule in rules if (reason := RULES[rule](state))]
@@ -297,8 +301,8 @@ def _item(state: ActionState, reasons: list[str]) -> dict:
         "reference": action.reference,
         "title": action.title,
         "url": action.get_absolute_url(),
-        "lead": lead_in_words([o.name for o in leads], str(action.owner)),
-        "owner": str(action.owner),
+        "lead": lead_in_words([o.name for o in leads], str(action.owner or "")),
+        "owner": str(action.owner or ""),
         "organisation": ", ".join(o.name for o in leads),
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
@@ -310,6 +314,7 @@ def _item(state: ActionState, reasons: list[str]) -> dict:
         "percent_complete": update.percent_complete if update else None,
         "due_on": action.due_on.isoformat() if action.due_on else None,
         "due_timescale": action.due_timescale,
+        "due_revised_on": action.due_revised_on.isoformat() if action.due_revised_on else None,
         "original_due_on": action.original_due_on.isoformat() if action.original_due_on else None,
         "due_revision_reason": action.due_revision_reason,
         "reasons": reasons,

@@ -67,7 +67,7 @@ def rated_actions(
         )
 
     def expected(p):
-        return Exists(Action.objects.expected_to_report(p).filter(pk=OuterRef("pk")))
+        return Exists(Action.objects.expected_to_report(p, including_closed=True).filter(pk=OuterRef("pk")))
 
     actions = actions.annotate(
         priority_pk=F("ambition__priority_id"),

@@ -36,15 +36,19 @@ def long_date(value):
 
 
 @register.simple_tag
-def due_in_words(due_on, written="", original_due_on=None, reason=""):
+def due_in_words(due_on, written="", revised_on=None, original_due_on=None, reason=""):
     """A due timescale as "31 March 2027", "Q3 2026/27" or "Ongoing", with "(revised from 31 December
-    2026: reason)" once it has been revised; dates may be ISO strings from a frozen report."""
-    if isinstance(due_on, str):
-        due_on = date.fromisoformat(due_on) if due_on else None
-    text = timescale_of(due_on, written or "")
-    if not original_due_on:
+    2026: reason)" once it has been revised (from "Ongoing" when it had no date); dates may be ISO
+    strings from a frozen report."""
+    text = timescale_of(_date_of(due_on), written or "")
+    if not revised_on:
         return text
-    return f"{text} (revised from {long_date(original_due_on)}: {reason})"
+    was = timescale_of(_date_of(original_due_on))
+    return f"{text} (revised from {was}: {reason})" if reason else f"{text} (revised from {was})"
+
+
+def _date_of(value):
+    return date.fromisoformat(value) if isinstance(value, str) and value else value or None
 
 
 @register.simple_tag

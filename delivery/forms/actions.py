@@ -43,9 +43,12 @@ class ActionForm(forms.ModelForm):
     )
     owner = MemberChoiceField(
         queryset=User.objects.none(),
-        label="Lead officer",
-        help_text="The one person accountable for the action's returns: an active member of the partnership.",
-        empty_label="Choose a person",
+        required=False,
+        label="Lead officer (optional)",
+        help_text="The one person accountable for the action's returns: an active member of the "
+        "partnership. Leave it empty where the plan names no one: the lead organisation's nominated "
+        "contact then answers for it.",
+        empty_label="No one named",
         error_messages={
             "required": "Choose the action's lead officer",
             "invalid_choice": "Choose an active member of this partnership as the lead officer",

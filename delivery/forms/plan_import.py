@@ -39,3 +39,15 @@ class PlanImportForm(forms.Form):
             Field("file"),
             Button("upload", "Upload and check the file"),
         )
+
+
+class PlanImportConfirmForm(forms.Form):
+    """The preview's choices: whether the file's empty cells clear existing actions' fields, and
+    whether to confirm the import or only see the preview again with that choice."""
+
+    clear_empty = forms.BooleanField(
+        label="Also clear the fields this file leaves empty",
+        required=False,
+        help_text="Otherwise an empty cell leaves that field of an existing action as it is.",
+    )
+    update_preview = forms.BooleanField(required=False)

@@ -5,7 +5,9 @@ checks every row against them, ending with the one validator of actions (`action
 """
 
 import copy
+import difflib
 import re
+import unicodedata
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -14,9 +16,9 @@ from django.utils import timezone
 from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, User
 from core.limits import too_long_message
-from core.timescales import timescale_read
+from core.timescales import timescale_of, timescale_read
 from delivery.action_validation import action_problems, lead_organisation_default
-from delivery.imports.columns import COLUMN_BY_KEY, HEADINGS
+from delivery.imports.columns import CLEARABLE, COLUMNS, HEADINGS
 from delivery.imports.row_plan import TEXT_FIELDS, RowPlan, row_data
 from delivery.models import Action
 from delivery.services.actions import action_fields_set
@@ -45,8 +47,11 @@ STATUSES = {
 class Checker:
     """Checks rows against one strategy, loading what it needs once, not once per row."""
 
-    def __init__(self, strategy: Strategy, *, lock: bool = False):
+    def __init__(self, strategy: Strategy, *, lock: bool = False, clear_empty: bool = False):
+        """`clear_empty`: an empty cell in a `CLEARABLE` column clears an existing action's field,
+        instead of leaving it as it is."""
         self.strategy = strategy
+        self.clear_empty = clear_empty
         self.today = timezone.localdate()
         partnership = strategy.partnership
         self.priorities = list(Priority.objects.filter(strategy=strategy))
@@ -63,7 +68,7 @@ class Checker:
             self.ambitions_by_title[(ambition.priority_id, _key(ambition.title))].append(ambition)
         actions = (
             Action.objects.filter(ambition__priority__strategy=strategy)
-            .select_related("ambition__priority", "lead_organisation")
+            .select_related("ambition__priority", "owner", "lead_organisation")
             .prefetch_related("delegates", "partner_organisations", "lead_partners")
         )
         if lock:
@@ -78,8 +83,10 @@ class Checker:
             for m in Membership.objects.for_partnership(partnership).select_related("organisation")
         }
         organisations = list(Organisation.objects.filter(partnership=partnership))
-        self.organisation_by_name = {o.name.lower(): o for o in organisations}
-        self.organisation_by_name.update({o.short_name.lower(): o for o in organisations})
+        # By name or short name, case, spacing, punctuation and "&" for "and" aside.
+        self.organisation_by_key = {_organisation_key(o.short_name): o for o in organisations}
+        self.organisation_by_key.update({_organisation_key(o.name): o for o in organisations})
+        self.organisation_by_key.pop("", None)
         self.short_names = sorted(o.short_name for o in organisations)
 
     def check(self, rows: list[dict]) -> list[RowPlan]:
@@ -114,6 +121,14 @@ class Checker:
         ambition = self._ambition(plan, cells, ref, priority)
         if ambition is not None and ref is not None:
             plan.ambition, plan.order = ambition, ref[2]
+        existing = self.action_at.get((plan.ambition.pk, plan.order)) if plan.ambition else None
+        if existing is not None and not self.clear_empty:
+            # An empty cell leaves an existing action's field as it is (the preview says so).
+            for key in (c.key for c in COLUMNS if c.key in CLEARABLE):
+                if key in cells and _is_empty(key, cells[key]):
+                    del cells[key]
+                    if _has_value(existing, key):
+                        plan.kept_empty.append(HEADINGS[key])
 
         if "title" in cells:
             if not cells["title"]:
@@ -153,19 +168,31 @@ class Checker:
                 )
             else:
                 cleaned["delegates"] = list(dict.fromkeys(delegates))
-        if "partners" in cells:
-            partners, unknown = [], []
-            for name in _split(cells["partners"]):
-                organisation = self.organisation_by_name.get(name.lower())
-                (partners if organisation else unknown).append(organisation or name)
-            if unknown:
-                known = ", ".join(self.short_names) or "none yet"
+        for key, noun in (("partners", "partner organisation"), ("lead_partners", "joint lead organisation")):
+            if key in cells:
+                found, unknown = [], []
+                for name in _split(cells[key]):
+                    organisation = self._organisation(name)
+                    (found if organisation else unknown).append(organisation or name)
+                if unknown:
+                    plan.error(key, self._unknown_organisations(noun, unknown))
+                else:
+                    cleaned[key] = list(dict.fromkeys(found))
+        if "lead_organisation" in cells:
+            text = cells["lead_organisation"]
+            if _is_empty("lead_organisation", text):
+                if existing is not None:
+                    cleaned["lead_organisation"] = None  # cleared: led by the lead officer's organisation
+                # a new action is led by the lead officer's organisation (`lead_organisation_default`)
+            elif (lead := self._organisation(text)) is not None:
+                cleaned["lead_organisation"] = lead
+            elif len(parts := _split(text)) > 1 and all(self._organisation(part) for part in parts):
                 plan.error(
-                    "partners",
-                    f"Unknown partner organisation: {', '.join(unknown)}. This partnership's are: {known}",
+                    "lead_organisation",
+                    "Give one lead organisation: put the others under Joint lead organisations",
                 )
             else:
-                cleaned["partners"] = list(dict.fromkeys(partners))
+                plan.error("lead_organisation", self._unknown_organisations("lead organisation", [text]))
 
         if "starts_on" in cells:
             # Any timescale gives its first day; most published plans have no start at all.
@@ -196,16 +223,17 @@ class Checker:
             else:
                 cleaned["status"] = status
 
-        existing = self.action_at.get((plan.ambition.pk, plan.order)) if plan.ambition else None
-        self._rules_check(plan, existing)
+        draft = self._rules_check(plan, existing)
         if plan.errors or plan.ambition is None:
             return
         plan.action = existing
         if plan.action is not None:
-            plan.changes = _changes(plan.action, cleaned)
+            plan.differences = _differences(plan.action, cleaned, draft)
+            plan.changes = list(dict.fromkeys(d["column"] for d in plan.differences))
 
-    def _rules_check(self, plan: RowPlan, existing: Action | None) -> None:
-        """Check the action as the row would leave it with the one validator of actions.
+    def _rules_check(self, plan: RowPlan, existing: Action | None) -> Action:
+        """Check the action as the row would leave it with the one validator of actions, and return
+        it so (in memory: its own fields, not its people or partners).
 
         Each problem is reported in the column it comes from, unless that column already has one.
         """
@@ -221,19 +249,26 @@ class Checker:
             partner_organisations=data.get(
                 "partner_organisations", existing.partner_organisations.all() if existing else []
             ),
-            lead_partners=existing.lead_partners.all() if existing else [],
+            lead_partners=data.get("lead_partners", existing.lead_partners.all() if existing else []),
             partnership_id=self.strategy.partnership_id,
             members=self.member_ids,
             kept={existing.owner_id, *(u.pk for u in existing.delegates.all())} if existing else set(),
         )
         if plan.ambition is None:
             problems.pop("order", None)  # the reference, priority or ambition has a problem already
-        columns = {**PROBLEM_COLUMNS, "delegates": "delegates" if "delegates" in plan.values else "owner"}
+        # A problem with people or leads the file leaves out (or, for the lead organisation, leaves
+        # to the lead officer's) is the owner's column's: the owner is what changed them.
+        columns = {
+            **PROBLEM_COLUMNS,
+            **{name: name if name in plan.values else "owner" for name in ("delegates", "lead_partners")},
+            "lead_organisation": "lead_organisation" if plan.cleaned.get("lead_organisation") else "owner",
+        }
         has_problem = {error["column"] for error in plan.errors}
         for name, message in problems.items():
             key = columns[name]
             if HEADINGS[key] not in has_problem:
                 plan.error(key, message)
+        return draft
 
     def _reference(self, plan: RowPlan, cells: dict) -> tuple[int, int, int] | None:
         text = cells.get("reference")
@@ -331,6 +366,24 @@ class Checker:
         )
         return None
 
+    def _organisation(self, text: str) -> Organisation | None:
+        return self.organisation_by_key.get(_organisation_key(text))
+
+    def _near_miss(self, text: str) -> Organisation | None:
+        """The organisation whose name or short name is closest to the text, if one is close."""
+        close = difflib.get_close_matches(_organisation_key(text), self.organisation_by_key, n=1, cutoff=0.7)
+        return self.organisation_by_key[close[0]] if close else None
+
+    def _unknown_organisations(self, noun: str, unknown: list[str]) -> str:
+        """Which names are unknown, with the organisation each probably means, or the ones there are."""
+        message = f"Unknown {noun}: {', '.join(unknown)}."
+        near = [(name, self._near_miss(name)) for name in unknown]
+        if len(near) == 1 and near[0][1] is not None:
+            return f"{message} Did you mean {near[0][1].name}?"
+        hints = [f"For {name}, did you mean {o.name}?" for name, o in near if o is not None]
+        known = ", ".join(self.short_names) or "none yet"
+        return " ".join([message, *hints, f"This partnership's are: {known}"])
+
     def _member(self, email: str) -> User | None:
         # By email, normalised and compared exactly; a member with no email address is known by their
         # username.
@@ -345,8 +398,6 @@ class Checker:
 PROBLEM_COLUMNS = {
     "order": "reference",
     "owner": "owner",
-    "lead_organisation": "owner",  # led by the owner's organisation until the file names a lead agency
-    "lead_partners": "owner",
     "partner_organisations": "partners",
     "starts_on": "starts_on",
     "due_on": "due_on",
@@ -367,25 +418,71 @@ def _same_text(a: str, b: str) -> bool:
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
-def _changes(action: Action, cleaned: dict) -> list[str]:
-    """The headings of the columns whose value differs from the action's."""
-    changed = []
+def _organisation_key(name: str) -> str:
+    """A name as matching compares it: "Fire & Rescue" and "fire and rescue." are the same."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
+    text = re.sub(r"['’]", "", text)
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
+
+
+def _is_empty(key: str, text: str) -> bool:
+    return not (_split(text) if key in LIST_COLUMNS else text.strip())
+
+
+LIST_COLUMNS = ("delegates", "partners", "lead_partners")
+RELATED = {"delegates": "delegates", "partners": "partner_organisations", "lead_partners": "lead_partners"}
+
+
+def _has_value(action: Action, key: str) -> bool:
+    if key in RELATED:
+        return bool(getattr(action, RELATED[key]).all())
+    if key == "lead_organisation":
+        return action.lead_organisation_id is not None
+    return bool(getattr(action, key).strip())
+
+
+def _names(items) -> str:
+    return ", ".join(sorted(str(item) for item in items))
+
+
+def _day(value) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _differences(action: Action, cleaned: dict, draft: Action) -> list[dict]:
+    """Each field the row changes, in the columns' order, with its value before and after as words.
+
+    `draft` is the action as the row would leave it (its lead organisation filled in by default)."""
+    found = {}
     for key in TEXT_FIELDS:
         if key in cleaned and not _same_text(getattr(action, key), cleaned[key]):
-            changed.append(key)
+            found[key] = (getattr(action, key), cleaned[key])
     if "owner" in cleaned and cleaned["owner"].pk != action.owner_id:
-        changed.append("owner")
-    if "delegates" in cleaned and {u.pk for u in cleaned["delegates"]} != {
-        u.pk for u in action.delegates.all()
-    }:
-        changed.append("delegates")
-    if "partners" in cleaned and {o.pk for o in cleaned["partners"]} != {
-        o.pk for o in action.partner_organisations.all()
-    }:
-        changed.append("partners")
-    for key in ("starts_on", "due_on", "status"):
-        if key in cleaned and cleaned[key] != getattr(action, key):
-            changed.append(key)
-    if "due_timescale" in cleaned and cleaned["due_timescale"] != action.due_timescale:
-        changed.append("due_on")
-    return [HEADINGS[key] for key in COLUMN_BY_KEY if key in changed]
+        found["owner"] = (str(action.owner or ""), str(cleaned["owner"]))
+    for key in RELATED:
+        if key in cleaned:
+            before = list(getattr(action, RELATED[key]).all())
+            if {o.pk for o in cleaned[key]} != {o.pk for o in before}:
+                found[key] = (_names(before), _names(cleaned[key]))
+    if "lead_organisation" in cleaned and draft.lead_organisation_id != action.lead_organisation_id:
+        lead = draft.lead_organisation
+        after = "" if lead is None else lead.name
+        if cleaned["lead_organisation"] is None and lead is not None:
+            after += " (the lead officer's organisation)"
+        found["lead_organisation"] = (str(action.lead_organisation or ""), after)
+    if "starts_on" in cleaned and cleaned["starts_on"] != action.starts_on:
+        found["starts_on"] = (_day(action.starts_on), _day(cleaned["starts_on"]))
+    if "due_on" in cleaned and (
+        cleaned["due_on"] != action.due_on or cleaned.get("due_timescale", "") != action.due_timescale
+    ):
+        found["due_on"] = (
+            timescale_of(action.due_on, action.due_timescale),
+            timescale_of(cleaned["due_on"], cleaned.get("due_timescale", "")),
+        )
+    if "status" in cleaned and cleaned["status"] != action.status:
+        found["status"] = (action.get_status_display(), Action.Status(cleaned["status"]).label)
+    return [
+        {"column": column.heading, "old": found[column.key][0], "new": found[column.key][1]}
+        for column in COLUMNS
+        if column.key in found
+    ]

@@ -82,6 +82,33 @@ COLUMNS = (
         "Needed when the row moves an existing action's due date; leave empty otherwise.",
         30,
     ),
+    # The lead agencies come last, so that files written before them keep their columns' places.
+    Column(
+        "lead_organisation",
+        "Lead organisation",
+        False,
+        "The agency that leads the action: its name or short name, such as LFB. Empty: the lead "
+        "officer's organisation for a new action; an existing action keeps its lead.",
+        24,
+    ),
+    Column(
+        "lead_partners",
+        "Joint lead organisations",
+        False,
+        "Further agencies that lead it jointly, by name or short name, separated by commas.",
+        24,
+    ),
+)
+# The optional text and list columns whose empty cell leaves an existing action's field as it is,
+# unless the person importing asks for the fields the file leaves empty to be cleared.
+CLEARABLE = (
+    "description",
+    "delegates",
+    "partners",
+    "resources",
+    "success_measure",
+    "lead_organisation",
+    "lead_partners",
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 HEADINGS = {column.key: column.heading for column in COLUMNS}

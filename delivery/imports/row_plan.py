@@ -30,6 +30,10 @@ class RowPlan:
     order: int | None = None
     action: Action | None = None
     changes: list[str] = field(default_factory=list)
+    # Each changed field as the preview shows it: {"column": heading, "old": text, "new": text}.
+    differences: list[dict] = field(default_factory=list)
+    # The headings of the filled fields this row's empty cells leave as they are.
+    kept_empty: list[str] = field(default_factory=list)
 
     @property
     def outcome(self) -> str:
@@ -51,6 +55,8 @@ class RowPlan:
             "title": self.values.get("title", ""),
             "action": self.action.pk if self.action else None,
             "changes": self.changes,
+            "differences": self.differences,
+            "kept_empty": self.kept_empty,
         }
 
 
@@ -76,6 +82,10 @@ def row_data(cleaned: dict, action: Action | None, today: datetime.date) -> dict
         data["delegates"] = cleaned["delegates"]
     if "partners" in cleaned:
         data["partner_organisations"] = cleaned["partners"]
+    if "lead_organisation" in cleaned:
+        data["lead_organisation"] = cleaned["lead_organisation"]  # None: the lead officer's organisation
+    if "lead_partners" in cleaned:
+        data["lead_partners"] = cleaned["lead_partners"]
     status = data.get("status", action.status if action else Action.Status.NOT_STARTED)
     completed_on = action.completed_on if action else None
     data["completed_on"] = (completed_on or today) if status == Action.Status.COMPLETED else None

@@ -90,7 +90,9 @@ def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanI
         if locked.errors:
             raise ValidationError("Fix the problems in the file and upload it again.")
         strategy = locked.strategy
-        plans = Checker(strategy).check([{"row": r["row"], "values": r["values"]} for r in locked.rows])
+        plans = Checker(strategy, clear_empty=locked.clear_empty).check(
+            [{"row": r["row"], "values": r["values"]} for r in locked.rows]
+        )
         has_changed = _outcomes([plan.as_json() for plan in plans]) != _outcomes(locked.rows)
         in_background = locked.total_rows > BACKGROUND_OVER_ROWS
         if not has_changed:
@@ -111,6 +113,24 @@ def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanI
     if not in_background:
         plan_import_run(plan_import_id=locked.pk, user_id=confirmed_by.pk)
     locked.refresh_from_db()
+    return locked
+
+
+def plan_import_clear_empty_set(*, plan_import: PlanImport, clear_empty: bool) -> PlanImport:
+    """Choose whether the file's empty optional cells clear existing actions' fields (else they leave
+    them as they are), and check the rows again so that the preview shows what that does."""
+    with transaction.atomic():
+        locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+        if locked.state != PlanImport.State.PREVIEW:
+            raise ValidationError("This file has already been imported, or is being imported.")
+        if locked.strategy is None:
+            raise ValidationError("The strategy this file was checked against no longer exists.")
+        locked.clear_empty = clear_empty
+        plans = Checker(locked.strategy, clear_empty=clear_empty).check(
+            [{"row": r["row"], "values": r["values"]} for r in locked.rows]
+        )
+        _record_check(locked, plans)
+        locked.save(update_fields=["clear_empty", "rows", "errors"])
     return locked
 
 
@@ -192,7 +212,7 @@ def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tupl
         raise _ImportFailed("The strategy this file was checked against no longer exists.")
     # Checked again, with the strategy's actions locked, so that nothing written since the
     # preview is overwritten unseen.
-    plans = Checker(strategy, lock=True).check(
+    plans = Checker(strategy, lock=True, clear_empty=plan_import.clear_empty).check(
         [{"row": r["row"], "values": r["values"]} for r in plan_import.rows]
     )
     if _outcomes([p.as_json() for p in plans]) != _outcomes(plan_import.rows):

@@ -23,8 +23,8 @@ def plan_export_xlsx(*, strategy: Strategy) -> bytes:
     """The strategy's delivery plan in the template's columns, ready to be changed and imported again."""
     actions = (
         Action.objects.filter(ambition__priority__strategy=strategy)
-        .select_related("ambition__priority", "owner")
-        .prefetch_related("delegates", "partner_organisations")
+        .select_related("ambition__priority", "owner", "lead_organisation")
+        .prefetch_related("delegates", "partner_organisations", "lead_partners")
         .in_order()
     )
     return _workbook(strategy=strategy, actions=actions)
@@ -61,7 +61,7 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
                 _name(action.ambition.title, action.ambition.order),
                 _text(action.title),
                 _text(action.description),
-                action.owner.email or action.owner.username,
+                (action.owner.email or action.owner.username) if action.owner else "",
                 ", ".join(sorted(u.email or u.username for u in action.delegates.all())),
                 ", ".join(sorted(o.short_name for o in action.partner_organisations.all())),
                 action.starts_on,
@@ -70,6 +70,8 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
                 _text(action.resources),
                 _text(action.success_measure),
                 "",  # why the due date changed: filled in only to move it
+                _text(action.lead_organisation.short_name) if action.lead_organisation else "",
+                ", ".join(sorted(_text(o.short_name) for o in action.lead_partners.all())),
             ]
         )
     date_columns = [i for i, c in enumerate(COLUMNS, start=1) if c.key in ("starts_on", "due_on")]

@@ -75,13 +75,14 @@ def update_reminder_periods(
 
 
 def update_reminders_due(*, periods: Iterable[ReportingPeriod], today: date) -> list[UpdatesDue]:
-    """Who would be reminded today, about which actions: owners with updates not yet submitted.
+    """Who would be reminded today, about which actions: those accountable for updates not yet submitted.
 
     Only periods still open count. An action is due when it is expected to report for the period
     (`ActionQuerySet.expected_to_report`: its strategy's reporting rhythm includes the period and the
-    strategy is not closed) and has no submitted update (a saved draft is still due). The owner is
-    reminded only while an active member of the action's partnership with an email address, and not
-    if they have already been reminded today about anything.
+    strategy is not closed) and has no submitted update (a saved draft is still due). The person
+    accountable for it (`Action.accountable`: the lead officer, else the lead organisation's
+    nominated contact) is reminded only while an active member of the action's partnership with an
+    email address, and not if they have already been reminded today about anything.
     """
     periods = list(
         ReportingPeriod.objects.open()
@@ -95,25 +96,26 @@ def update_reminders_due(*, periods: Iterable[ReportingPeriod], today: date) -> 
         actions = (
             Action.objects.for_partnership(period.partnership)
             .owing_update(period)
+            .with_accountable()
             .filter(
                 Exists(
                     Membership.objects.active()
                     .for_partnership(period.partnership)
-                    .filter(user=OuterRef("owner"))
+                    .filter(user=OuterRef("accountable_id"), user__is_active=True)
+                    .exclude(user__email="")
                 )
             )
-            .filter(owner__is_active=True)
-            .exclude(owner__email="")
-            .exclude(owner__in=reminded_today)
-            .select_related("owner", "ambition__priority")
+            .exclude(accountable_id__in=reminded_today)
+            .select_related("ambition__priority")
             .in_order()
         )
         for_period: dict[int, list[Action]] = {}
         for action in actions:
-            for_period.setdefault(action.owner_id, []).append(action)
-        for owner_id, owned in for_period.items():
-            due = by_recipient.setdefault(owner_id, UpdatesDue(recipient=owned[0].owner, periods=[]))
-            due.periods.append(PeriodUpdatesDue(period=period, actions=owned))
+            for_period.setdefault(action.accountable_id, []).append(action)
+        people = User.objects.in_bulk([pk for pk in for_period if pk not in by_recipient])
+        for person_id, owed in for_period.items():
+            due = by_recipient.setdefault(person_id, UpdatesDue(recipient=people.get(person_id), periods=[]))
+            due.periods.append(PeriodUpdatesDue(period=period, actions=owed))
     return sorted(
         by_recipient.values(),
         key=lambda due: (due.recipient.last_name, due.recipient.first_name, due.recipient.pk),
@@ -219,7 +221,12 @@ def update_reminder_owners(*, period: ReportingPeriod, today: date) -> list[User
     `is_member` (an active member of the period's partnership); `can_be_emailed` needs both the
     membership and an email address on an active account.
     """
-    owing = Action.objects.for_partnership(period.partnership).owing_update(period).values("owner")
+    owing = (
+        Action.objects.for_partnership(period.partnership)
+        .owing_update(period)
+        .with_accountable()
+        .values("accountable_id")
+    )
     people = list(
         User.objects.filter(pk__in=owing)
         .annotate(

@@ -49,6 +49,7 @@ class MyActionsView(PartnershipMixin, TemplateView):
                 "ambition__priority__lead_organisation",
                 "ambition__priority__lead",
                 "owner",
+                "lead_organisation",
             )
             .with_latest_update()
             .order_by(*REFERENCE)

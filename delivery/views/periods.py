@@ -5,13 +5,11 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.models import Membership
 from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, save_if_unchanged
 from core.forms import add_service_errors
@@ -93,15 +91,11 @@ class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         period, today = self.period, timezone.localdate()
-        organisation = Membership.objects.for_partnership(self.partnership).organisation_name_of(
-            OuterRef("owner")
-        )
         actions = list(
             Action.objects.for_partnership(self.partnership)
             .expected_to_report(period)
             .with_update_for(period)
-            .select_related("owner", "ambition__priority")
-            .annotate(owner_organisation=organisation)
+            .select_related("owner", "ambition__priority", "lead_organisation__nominated_contact")
             .in_order()
         )
         is_past_deadline = period.is_past_deadline(today)

@@ -11,10 +11,11 @@ from django.views.generic import FormView, TemplateView, View
 from accounts.tenancy import PartnershipMixin
 from core.downloads import limited_download
 from core.forms import add_service_errors
-from delivery.forms.plan_import import PlanImportForm
+from delivery.forms.plan_import import PlanImportConfirmForm, PlanImportForm
 from delivery.imports.columns import COLUMNS
 from delivery.imports.services import (
     plan_import_check,
+    plan_import_clear_empty_set,
     plan_import_confirm,
     plan_import_counts,
     plan_import_progress,
@@ -123,10 +124,26 @@ class PlanImportPreviewView(PlanImportMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        """Confirm the import, or, when the choice about empty cells changed (or "Update the
+        preview" was pressed), check the file again with that choice and show the preview again:
+        nothing is imported that the preview did not show."""
+        form = PlanImportConfirmForm(request.POST)
+        form.is_valid()  # two optional checkboxes: always valid
+        clear_empty = form.cleaned_data.get("clear_empty", False)
+        plan_import = self.plan_import
+        is_preview = plan_import.state == PlanImport.State.PREVIEW
+        if is_preview and (form.cleaned_data.get("update_preview") or clear_empty != plan_import.clear_empty):
+            try:
+                plan_import_clear_empty_set(plan_import=plan_import, clear_empty=clear_empty)
+            except ValidationError as error:
+                plan_import.refresh_from_db()
+                return self.render_to_response(self.get_context_data(confirm_errors=error.messages))
+            plan_import.refresh_from_db()
+            return self.render_to_response(self.get_context_data(preview_updated=True))
         try:
-            plan_import_confirm(plan_import=self.plan_import, confirmed_by=request.user)
+            plan_import_confirm(plan_import=plan_import, confirmed_by=request.user)
         except ValidationError as error:
-            self.plan_import.refresh_from_db()
+            plan_import.refresh_from_db()
             return self.render_to_response(self.get_context_data(confirm_errors=error.messages))
         return redirect(request.path)
 
@@ -136,6 +153,9 @@ class PlanImportPreviewView(PlanImportMixin, TemplateView):
         for error in plan_import.errors:
             errors_by_row.setdefault(error["row"], []).append(error)
         rows = [{**row, "errors": errors_by_row.get(row["row"], [])} for row in plan_import.rows]
+        # Files checked before the preview showed what each change does have no differences or
+        # kept fields: they show the changed columns' headings only.
+        kept_empty_rows = sum(1 for row in rows if row.get("kept_empty"))
         is_importing = plan_import.state == PlanImport.State.IMPORTING
         return super().get_context_data(
             plan_import=plan_import,
@@ -145,6 +165,8 @@ class PlanImportPreviewView(PlanImportMixin, TemplateView):
             error_count=len(plan_import.errors),
             first_errors=plan_import.errors[:50],
             done_rows=plan_import_progress(plan_import),
+            kept_empty_rows=kept_empty_rows,
+            offer_clear_empty=kept_empty_rows > 0 or plan_import.clear_empty,
             # Automatic refreshing is the person's choice: a page that reloads itself on a timer
             # fails WCAG 2.2.1 (axe's meta-refresh rule) unless they asked for it.
             refresh=is_importing and self.request.GET.get("refresh") == "auto",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Partnership, User
 from core.conflicts import version_of
 from core.ratings import Rating
+from core.timescales import timescale_read
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from delivery.services.actions import ACTION_RELATED, action_create, action_update
 from demo.build.records import differs, upsert
@@ -123,6 +124,18 @@ def earlier_step(story: tuple[Step | None, ...], *, number: int, of: int, seq: i
     return Step(Rating.GREEN, percent, EARLIER_NARRATIVES[(seq + number) % len(EARLIER_NARRATIVES)])
 
 
+def reports_in(strategy: Strategy, period: ReportingPeriod) -> bool:
+    """Whether the strategy's reporting rhythm includes the period, as `expected_to_report` asks."""
+    rhythm = Strategy.ReportingRhythm
+    if strategy.reporting_rhythm == rhythm.TWICE_YEARLY:
+        return period.ends_on.month in (3, 9)
+    if strategy.reporting_rhythm == rhythm.ANNUAL:
+        return period.ends_on.month == 3
+    if strategy.reporting_rhythm == rhythm.CHOSEN:
+        return strategy.reporting_periods.filter(pk=period.pk).exists()
+    return True
+
+
 def _clamp(day: date, *, strategy: Strategy) -> date:
     return min(max(day, strategy.starts_on), strategy.ends_on)
 
@@ -167,16 +180,18 @@ def _action_differs(action: Action, data: dict) -> bool:
 
 
 def _steps(
-    *, spec: ActionSpec, seq: int, starts_on: date, ended: list[ReportingPeriod], anchor: int
+    *, spec: ActionSpec, seq: int, starts_on: date, reporting: list[ReportingPeriod]
 ) -> list[tuple[ReportingPeriod, Step]]:
-    """The action's updates by period: its story over the latest periods, a history before them."""
+    """The action's updates by period: its story over the latest periods it reports in (`reporting`,
+    oldest first, ending with the latest), a history before them."""
     story = STORIES[spec.story]
-    window = len(story)  # the story covers the open period and the ones just before it
-    active = [p for p in ended if p.ends_on >= starts_on]
-    earlier = [p for p in active if quarter_index(p.starts_on) - anchor <= -window]
+    window = len(story)  # the story covers the latest period reported in and the ones just before it
+    positions = {period.pk: number - len(reporting) + 1 for number, period in enumerate(reporting)}
+    active = [p for p in reporting if p.ends_on >= starts_on]
+    earlier = [p for p in active if positions[p.pk] <= -window]
     steps: list[tuple[ReportingPeriod, Step]] = []
     for period in active:
-        position = quarter_index(period.starts_on) - anchor  # 0 is the open period
+        position = positions[period.pk]  # 0 is the latest period reported in
         if position <= -window:
             step = earlier_step(story, number=earlier.index(period), of=len(earlier), seq=seq)
         else:
@@ -199,11 +214,17 @@ def delivery_plan_build(
     """The actions, their milestones and their progress updates, laid out around the open period.
 
     Each action follows its story (see `STORIES`) over the open period and the two before it, and
-    has a mostly on-track history in the earlier periods since it started. Its status follows its
-    latest update; the updates the story leaves out are removed, so missing returns stay missing.
+    has a mostly on-track history in the earlier periods since it started; a strategy whose rhythm
+    reports less often than quarterly has its updates only in the periods it reports in, its story
+    over the latest three of them. Its status follows its latest update; the updates the story
+    leaves out are removed, so missing returns stay missing. An action's written `timescale` is
+    kept as written, with the last day it covers (none for "Ongoing").
     """
     anchor = max(quarter_index(today) - 1, 0)  # the open period's quarter
     ended = [p for p in periods if p.state != ReportingPeriod.State.UPCOMING]
+    # The periods the strategy's rhythm reports in: every ended one for a quarterly plan, whose
+    # story then ends in the open period; a twice-yearly plan's ends in the latest September or March.
+    reporting = [p for p in ended if reports_in(strategy, p)]
     orders: dict[str, int] = {}
     for seq, spec in enumerate(specs, start=1):
         orders[spec.ambition] = orders.get(spec.ambition, 0) + 1
@@ -212,8 +233,13 @@ def delivery_plan_build(
             if spec.start_q is None
             else _clamp(quarter_dates(anchor + spec.start_q)[0], strategy=strategy)
         )
-        due_on = max(_clamp(quarter_dates(anchor + spec.due_q)[1], strategy=strategy), starts_on)
-        steps = _steps(spec=spec, seq=seq, starts_on=starts_on, ended=ended, anchor=anchor)
+        if spec.timescale:
+            timescale = timescale_read(spec.timescale)  # as written, with its last day (None: Ongoing)
+            due_on = timescale.ends_on
+        else:
+            timescale = None
+            due_on = max(_clamp(quarter_dates(anchor + spec.due_q)[1], strategy=strategy), starts_on)
+        steps = _steps(spec=spec, seq=seq, starts_on=starts_on, reporting=reporting)
 
         status, completed_on = Action.Status.NOT_STARTED, None
         if steps:
@@ -243,6 +269,11 @@ def delivery_plan_build(
             "delegates": [users[name] for name in spec.delegates],
             "partner_organisations": [organisations[name] for name in spec.partners],
         }
+        if timescale is not None:
+            data["due_timescale"] = timescale.written
+        if spec.lead:
+            data["lead_organisation"] = organisations[spec.lead]
+            data["lead_partners"] = [organisations[name] for name in spec.joint_leads]
         ambition, order = ambitions[spec.ambition], orders[spec.ambition]
         if (
             spec.revised_from_q is not None
@@ -257,9 +288,9 @@ def delivery_plan_build(
         action = action_build(ambition=ambition, order=order, data=data)
 
         for title, quarter, is_done in spec.milestones:
-            milestone_due_on = min(
-                max(quarter_dates(anchor + quarter)[1] - timedelta(days=14), starts_on), due_on
-            )
+            milestone_due_on = max(quarter_dates(anchor + quarter)[1] - timedelta(days=14), starts_on)
+            if due_on is not None:  # an ongoing action's milestones are not held to a due date
+                milestone_due_on = min(milestone_due_on, due_on)
             done = is_done or status == Action.Status.COMPLETED
             upsert(
                 Milestone,

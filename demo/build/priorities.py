@@ -27,6 +27,7 @@ def strategy_build(
             "summary": spec.summary,
             "strategic_assessment": spec.strategic_assessment,
             "local_definitions": spec.local_definitions,
+            "reporting_rhythm": spec.reporting_rhythm,
         },
     )
     if spec.consultation is not None:

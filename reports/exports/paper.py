@@ -117,6 +117,7 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
             "text": due_in_words(
                 item.get("due_on"),
                 item.get("due_timescale"),
+                item.get("due_revised_on") or item.get("original_due_on"),
                 item.get("original_due_on"),
                 item.get("due_revision_reason"),
             ),

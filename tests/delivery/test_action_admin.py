@@ -410,7 +410,8 @@ def test_a_bad_edit_saves_nothing(client, ambition, partnership, admin):
         form_data(action.owner, title="New", owner="", version=version_of(action)),
     )
 
-    assert "Choose the action&#x27;s lead officer" in response.content.decode()
+    # With no lead officer, someone must answer for the returns: the lead agency's nominated contact.
+    assert "Name a lead officer, or first give" in response.content.decode()
     action.refresh_from_db()
     assert action.title == "Action 1"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from core.conflicts import version_of
 from core.limits import SHORT_TEXT_MAX_LENGTH
+from core.templatetags.govuk import due_in_words
 from delivery.models import Action, ReportingPeriod
 from delivery.services.actions import action_update
 from reports import exceptions
@@ -67,9 +68,45 @@ def test_going_back_to_the_agreed_date_is_no_longer_a_revised_timescale(action):
     moved(action, AGREED, "Funding came through after all")
 
     action.refresh_from_db()
-    assert (action.due_on, action.original_due_on) == (AGREED, None)
-    # It was still revised this period, and why is kept for the rule that reports it.
-    assert action.due_revision_reason == "Funding came through after all"
+    assert (action.due_on, action.original_due_on, action.due_revised_on) == (AGREED, None, None)
+    # Why is kept in its history, which the action page shows.
+    assert action.history.first().history_change_reason == (
+        "Due date back to the one agreed: Funding came through after all"
+    )
+
+
+def test_moving_an_ongoing_action_to_a_date_is_a_revision_from_ongoing(action):
+    action_update(
+        action=action,
+        data={"due_on": None, "due_timescale": "Ongoing", "due_revision_reason": "Now business as usual"},
+        version=version_of(action),
+    )
+    action.refresh_from_db()
+    assert (action.due_on, action.original_due_on) == (None, AGREED)
+    moved(action, LATER, "The board asked for an end date")
+
+    action.refresh_from_db()
+    assert (action.due_on, action.original_due_on, action.due_revision_reason) == (
+        LATER,
+        AGREED,
+        "The board asked for an end date",
+    )
+    ongoing_first = ActionFactory(
+        ambition=action.ambition, order=action.order + 1, due_on=None, due_timescale="Ongoing"
+    )
+    moved(ongoing_first, LATER, "Now time-limited")
+    ongoing_first.refresh_from_db()
+    assert (ongoing_first.original_due_on, ongoing_first.due_revised_on) == (None, timezone.localdate())
+    assert (
+        due_in_words(
+            ongoing_first.due_on,
+            ongoing_first.due_timescale,
+            ongoing_first.due_revised_on,
+            ongoing_first.original_due_on,
+            ongoing_first.due_revision_reason,
+        )
+        == "31 March 2027 (revised from Ongoing: Now time-limited)"
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   \n "])
@@ -214,12 +251,24 @@ def test_the_rule_reports_a_revision_from_the_period_start_to_its_update_deadlin
     assert reason == (f"Due date revised on {revised_on.day} {revised_on:%B %Y}" if reported else None)
 
 
-def test_the_rule_says_why_when_the_date_went_back_to_the_original():
-    back = Action(due_on=AGREED, due_revised_on=datetime.date(2026, 11, 2), due_revision_reason="Funded")
-
-    assert exceptions.timescale_revised(state(back)) == (
-        "Due date revised on 2 November 2026, back to its original date: Funded"
+def test_a_revision_is_reported_once_from_the_day_after_the_previous_periods_deadline():
+    revised = Action(
+        due_on=LATER,
+        original_due_on=AGREED,
+        due_revised_on=datetime.date(2026, 10, 20),
+        due_revision_reason=REASON,
     )
+    after_q2 = ActionState(
+        action=revised,
+        update=None,
+        previous=None,
+        overdue_milestones=[],
+        period=PERIOD,
+        today=datetime.date(2027, 1, 10),
+        revisions_since=datetime.date(2026, 11, 1),  # Q2's deadline was 31 October
+    )
+
+    assert exceptions.timescale_revised(after_q2) is None  # Q2's report has it
     assert exceptions.timescale_revised(state(Action(due_on=AGREED))) is None
 
 

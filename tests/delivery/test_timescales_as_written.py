@@ -148,7 +148,7 @@ def test_the_report_and_its_csv_keep_the_timescale_as_written_and_overdue_says_i
 
     [item] = content["sections"][0]["ambitions"][0]["items"]
     assert item["due_timescale"] == "Q3 2024/25"
-    assert "Overdue: it was due in Q3 2024/25, by 31 December 2024" in item["reasons"]
+    assert "Overdue: due Q3 2024/25 (by 31 December 2024)" in item["reasons"]
     assert "2024-12-31,Q3 2024/25," in exception_report_csv(content=content)
 
 

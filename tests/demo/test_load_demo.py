@@ -49,7 +49,11 @@ def test_loading_twice_changes_no_row_counts():
 @pytest.mark.django_db
 def test_a_run_restores_an_edited_or_deleted_demo_action_in_its_place_once():
     load_demo()
-    actions = Action.objects.for_partnership(sbp()).filter(ambition__priority__order=1, ambition__order=1)
+    actions = Action.objects.for_partnership(sbp()).filter(
+        ambition__priority__strategy__title="Safer Bromley Partnership Strategy 2024-27",
+        ambition__priority__order=1,
+        ambition__order=1,
+    )
     deleted = actions.get(order=2)
     edited = actions.get(order=3)
     edited.title = "Changed by hand"
@@ -121,15 +125,16 @@ def test_the_2016_strategy_has_the_five_priorities_of_the_minutes():
 
 
 @pytest.mark.django_db
-def test_the_2024_strategy_is_the_only_adopted_one_with_consultation_and_sign_offs():
+def test_the_2024_strategy_is_adopted_with_consultation_and_sign_offs():
     load_demo()
 
-    strategy = Strategy.objects.get(partnership=sbp(), status=Strategy.Status.ADOPTED)
+    strategy = Strategy.objects.get(partnership=sbp(), title="Safer Bromley Partnership Strategy 2024-27")
     consultation = strategy.consultations.get()
     responsible = Organisation.objects.filter(partnership=sbp(), is_responsible_authority=True)
     sign_offs = strategy.sign_offs.all()
 
-    assert strategy.title == "Safer Bromley Partnership Strategy 2024-27"
+    assert strategy.status == Strategy.Status.ADOPTED
+    assert strategy.reporting_rhythm == Strategy.ReportingRhythm.QUARTERLY
     assert (strategy.starts_on, strategy.ends_on) == (
         datetime.date(2024, 4, 1),
         datetime.date(2027, 3, 31),

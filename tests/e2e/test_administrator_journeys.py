@@ -163,7 +163,9 @@ def test_an_administrator_invites_someone_who_joins_and_is_made_an_action_owner(
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
 
     follow(page, "Edit action", role="link")
-    page.get_by_label("Lead officer", exact=True).select_option(label=f"{full_name} ({organisation.name})")
+    page.get_by_label("Lead officer (optional)", exact=True).select_option(
+        label=f"{full_name} ({organisation.name})"
+    )
     submit(page, "Save changes")
     expect(heading(page)).to_have_text(f"{action.reference} {action.title}")
     expect(success_banner(page)).to_contain_text(f"Action {action.reference} updated.")

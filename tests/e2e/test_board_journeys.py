@@ -235,7 +235,7 @@ def test_administrator_publishes_the_report_and_later_changes_do_not_alter_it(pa
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Exception report: {period.name}")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"Exception report published to {meeting} as version 1."
+        f"published to {meeting} as version 1."
     )
     expect(page.locator(".govuk-inset-text")).to_contain_text(f"Published to {meeting} as version 1 ")
     expect(page).to_have_title(re.compile(rf"^Exception report, {literal(period.name)}, version 1"))
@@ -309,7 +309,7 @@ def test_administrator_publishes_the_report_and_later_changes_do_not_alter_it(pa
     expect(page.get_by_label("Meeting", exact=True)).to_have_value(str(meeting.pk))
     page.get_by_role("button", name="Publish to meeting").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"Exception report published to {meeting} as version 2."
+        f"published to {meeting} as version 2."
     )
     expect(page.locator(".govuk-inset-text")).to_contain_text(f"Published to {meeting} as version 2 ")
     expect(progress_of(card_titled(page, title))).to_have_text(new_narrative)

@@ -95,7 +95,7 @@ def test_an_administrator_builds_consults_on_and_adopts_a_strategy(page, visit, 
     fill_date(page, "decided_on", datetime.date.today())
     page.get_by_label("Who agreed or declined").fill("Borough Commander")
     submit(page, "Save decision")
-    expect(page.locator("#sign-off + table")).to_contain_text("Borough Commander")
+    expect(page.locator("#sign-off ~ .app-table-container table").first).to_contain_text("Borough Commander")
 
     follow(page, re.compile("^Change status"))
     page.get_by_label("Adopted", exact=True).check()

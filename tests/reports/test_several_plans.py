@@ -175,6 +175,22 @@ def test_plan_shows_a_closed_strategy_chosen_from_a_link(client, plans):
     assert (str(closed.pk), "Old Strategy (closed)", True) in chooser(html)
 
 
+def test_a_closed_strategy_still_reads_as_it_ended_but_its_actions_are_never_chased(client, plans):
+    partnership, _, _, closed, period, _ = plans
+    old = Action.objects.get(title="Old scheme")
+    ProgressUpdateFactory(
+        action=old, period=period, rating=Rating.AMBER, mitigation="Wound down", submitted_at=timezone.now()
+    )
+    client.force_login(member(partnership))
+
+    plan = client.get(url(partnership, "plan", {"strategy": closed.pk, "period": period.pk}))
+    report = client.get(url(partnership, "exception_report", {"strategy": closed.pk, "period": period.pk}))
+
+    assert plan.context["plan"].totals.by_rating[Rating.AMBER] == 1
+    assert "Old scheme" in report.content.decode()
+    assert old not in Action.objects.expected_to_report(period)
+
+
 @pytest.mark.parametrize("name", ["plan", "exception_report"])
 def test_another_partnerships_strategy_or_nonsense_answers_404(client, plans, name):
     partnership, _, _, _, _, other = plans
