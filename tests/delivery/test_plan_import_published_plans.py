@@ -25,10 +25,6 @@ from tests.delivery.test_plan_import import (
     upload,
     xlsx_file,
 )
-from tests.e2e import conftest as e2e
-
-# The browser's fixtures, for the one browser check below (they live in tests/e2e/conftest.py).
-browser, page, visit, sign_in = e2e.browser, e2e.page, e2e.visit, e2e.sign_in
 
 
 @pytest.fixture
@@ -412,43 +408,3 @@ def test_hostile_text_is_shown_as_text(client, plan):
     confirm(client, plan, plan_import)
     action = Action.objects.get()
     assert action.title == markup and action.description == very_long
-
-
-# The preview in a browser: reflows at 320 px and passes axe -----------------------------------------
-
-
-@pytest.mark.e2e
-def test_the_preview_with_changes_reflows_at_320_px_and_is_accessible(
-    transactional_db, live_server, page, sign_in
-):
-    from delivery.imports.services import plan_import_check
-
-    plan = make_plan()
-    plan.admin.set_password(e2e.DEMO_PASSWORD)
-    plan.admin.save()
-    led_action(plan, success_measure="W" * 300)
-    changed = row(
-        Description="Ω" * 2_000,
-        **{"Partner organisations": "", "Status": "On hold", "Lead organisation": "LFB"},
-    )
-    plan_import = plan_import_check(
-        partnership=plan.partnership,
-        strategy=plan.strategy,
-        uploaded_by=plan.admin,
-        file=csv_file([changed, row(Reference="1.1.2", Action="<b>A new action</b>")]),
-    )
-    assert plan_import.errors == []
-    sign_in(plan.admin.username)
-    page.set_viewport_size({"width": 320, "height": 640})
-
-    page.goto(live_server.url + import_url(plan, "plan_import_preview", import_pk=plan_import.pk))
-
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    e2e.assert_accessible(page)
-    assert page.get_by_text("Partner organisations: left as it is").is_visible()
-    page.get_by_label("Also clear the fields this file leaves empty").check()
-    page.get_by_role("button", name="Update the preview").click()
-    page.wait_for_load_state()
-    assert "The preview now shows the fields this file leaves empty as cleared" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    e2e.assert_accessible(page)
