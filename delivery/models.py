@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.lookups import Exact, In
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -24,7 +25,7 @@ from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
 from core.text import lead_in_words
 from core.timescales import Timescale, timescale_of
-from priorities.models import StrategicAmbition
+from priorities.models import StrategicAmbition, Strategy
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -227,11 +228,6 @@ class ActionQuerySet(models.QuerySet):
         includes the period. `period` may be a reporting period or stand for each row's own period in
         a subquery (its dates are then outer references). The reports count a closed strategy's
         actions too (`including_closed`), so that a closed plan still reads as it ended."""
-        from django.db.models.functions import ExtractMonth
-        from django.db.models.lookups import Exact, In
-
-        from priorities.models import Strategy
-
         if hasattr(period.ends_on, "resolve_expression"):  # each row's own period, in a subquery
             ends_in = ExtractMonth(period.ends_on, output_field=IntegerField())
             starts_on = OuterRef(period.starts_on)  # referred to from one subquery deeper, below
