@@ -182,13 +182,21 @@ class ReportingPeriod(TimeStampedModel):
         """How this period's returns stand now: submitted, drafts and missing (one query)."""
         return ReturnCounts.of(ReportingPeriod.objects.with_return_counts().get(pk=self.pk))
 
-    def previous(self) -> "ReportingPeriod | None":
-        """The partnership's reporting period that starts just before this one, if there is one."""
-        return (
-            ReportingPeriod.objects.filter(partnership_id=self.partnership_id, starts_on__lt=self.starts_on)
-            .order_by("-starts_on")
-            .first()
+    def previous(self, strategy: Strategy | None = None) -> "ReportingPeriod | None":
+        """The partnership's reporting period that starts just before this one, if there is one: the
+        one before in the strategy's reporting rhythm when a strategy is given, which its direction of
+        travel compares with."""
+        earlier = ReportingPeriod.objects.filter(
+            partnership_id=self.partnership_id, starts_on__lt=self.starts_on
         )
+        rhythm = strategy.reporting_rhythm if strategy else Strategy.ReportingRhythm.QUARTERLY
+        if rhythm == Strategy.ReportingRhythm.TWICE_YEARLY:
+            earlier = earlier.filter(ends_on__month__in=[3, 9])
+        elif rhythm == Strategy.ReportingRhythm.ANNUAL:
+            earlier = earlier.filter(ends_on__month=3)
+        elif rhythm == Strategy.ReportingRhythm.CHOSEN:
+            earlier = earlier.filter(pk__in=strategy.reporting_periods.values("pk"))
+        return earlier.order_by("-starts_on").first()
 
 
 def accountable_for(user) -> Q:

@@ -219,7 +219,7 @@ def plan_on_a_page(
     """Build the plan on a page for the strategy and reporting period, as it stands on `today`."""
     if strategy.partnership_id != partnership.pk or period.partnership_id != partnership.pk:
         raise ValueError("The strategy and the reporting period must belong to the partnership.")
-    previous = period.previous()
+    previous = period.previous(strategy)
     priorities = list(
         Priority.objects.filter(strategy=strategy)
         .select_related("lead", "lead_organisation")

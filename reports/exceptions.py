@@ -154,7 +154,7 @@ def exception_report_build(
         strategy = strategy_for(period)
     elif strategy.partnership_id != partnership.pk:
         raise ValueError("The strategy must belong to the partnership.")
-    previous_period = period.previous()
+    previous_period = period.previous(strategy)
     rules = rules_in_force(partnership)
     actions = (
         list(

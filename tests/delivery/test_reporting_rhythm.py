@@ -285,3 +285,28 @@ def test_an_administrator_sets_the_rhythm_on_creating_and_changing_a_strategy(cl
     new.refresh_from_db()
     assert new.reporting_rhythm == Rhythm.TWICE_YEARLY
     assert list(new.reporting_periods.all()) == []  # periods ticked for another rhythm are dropped
+
+
+def test_a_strategy_compares_with_the_previous_period_in_its_own_rhythm(db):
+    """Direction of travel for a twice-yearly or annual plan compares with the last period it reported in."""
+    strategy = StrategyFactory()
+    quarters = [
+        ReportingPeriodFactory(partnership=strategy.partnership, starts_on=start, ends_on=end)
+        for start, end in [
+            (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30)),
+            (datetime.date(2025, 7, 1), datetime.date(2025, 9, 30)),
+            (datetime.date(2025, 10, 1), datetime.date(2025, 12, 31)),
+            (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+        ]
+    ]
+    march = quarters[3]
+
+    assert march.previous() == quarters[2]
+    strategy.reporting_rhythm = strategy.ReportingRhythm.TWICE_YEARLY
+    assert march.previous(strategy) == quarters[1]
+    strategy.reporting_rhythm = strategy.ReportingRhythm.ANNUAL
+    assert march.previous(strategy) is None
+    strategy.reporting_rhythm = strategy.ReportingRhythm.CHOSEN
+    strategy.save()
+    strategy.reporting_periods.set([quarters[0], march])
+    assert march.previous(strategy) == quarters[0]
