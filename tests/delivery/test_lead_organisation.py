@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Membership
 from core.conflicts import version_of
@@ -49,7 +50,7 @@ def test_the_action_page_and_the_plan_name_the_agency_first_then_the_lead_office
     detail = page(client, action, pk=action.pk)
     plan = page(client, action, "delivery:action_list")
 
-    expected = f"London Fire Brigade and Metropolitan Police ({action.owner})"
+    expected = escape(f"London Fire Brigade and Metropolitan Police ({action.owner})")  # O'Neill too
     assert expected in detail and expected in plan
     assert "Elsewhere Council" not in detail
 
