@@ -11,6 +11,7 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from accounts.models import User
@@ -63,8 +64,20 @@ _axe = Axe()
 
 def assert_accessible(page):
     """Fail with axe's report if the page has any WCAG 2.2 AA violation."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    results = _axe_results(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def _axe_results(page, attempts=3):
+    """Run axe on a settled page: a click just before may still be loading the next one."""
+    page.wait_for_load_state()
+    try:
+        return _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    except PlaywrightError as error:
+        navigated = "documentElement" in error.message or "context was destroyed" in error.message
+        if attempts == 1 or not navigated:
+            raise
+        return _axe_results(page, attempts - 1)
 
 
 @pytest.fixture
