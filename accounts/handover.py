@@ -11,6 +11,7 @@ over from its AppConfig.ready(), and the hand-over page and service ask this reg
 - `HandOverKind.template` shows the kind's part of the page, given `held` and `partnership`.
 
 Kinds are shown and handed over in `order`; an app that is not installed simply contributes nothing.
+Accounts contributes one kind itself: the organisations the person is the nominated contact for.
 """
 
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Membership, Partnership, User
+from accounts.models import Membership, Organisation, Partnership, User
 from core.history import change_reason
 from core.text import count_of
 
@@ -125,3 +126,28 @@ def person_hand_over(
             for kind in hand_over_kinds()
         ]
     )
+
+
+def nominations_held(partnership: Partnership, user: User):
+    return Organisation.objects.filter(partnership=partnership, nominated_contact=user)
+
+
+def nominations_move(*, partnership: Partnership, from_user: User, to_user: User, reason: str) -> list:
+    """Make the new person the nominated contact of each organisation the leaver answered for."""
+    return reassign(
+        nominations_held(partnership, from_user).select_for_update(),
+        field="nominated_contact",
+        person=to_user,
+        reason=reason,
+    )
+
+
+NOMINATIONS = HandOverKind(
+    key="nominations",
+    one="nominated contact",
+    many="nominated contacts",
+    order=50,
+    template="accounts/includes/_hand_over_nominations.html",
+    held=nominations_held,
+    move=nominations_move,
+)

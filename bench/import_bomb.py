@@ -29,8 +29,8 @@ def main() -> None:
         bomb = shared_string_bomb()
         tracemalloc.start()
         try:
-            rows = imports.plan_file_read(file=bomb)
-            outcome = f"read {len(rows):,} rows"
+            plan_file = imports.plan_file_read(file=bomb)
+            outcome = f"read {len(plan_file.rows):,} rows"
         except ValidationError as error:
             outcome = f"refused: {error.message_dict['file'][0]}"
         _, peak = tracemalloc.get_traced_memory()

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 SHORT_TEXT_MAX_LENGTH = 2_000  # a reason or a note kept beside a decision
 TEXT_MAX_LENGTH = 10_000  # a narrative: progress, issues and risks, a description, a strategic plan
 LONG_TEXT_MAX_LENGTH = 50_000  # a document's worth: a strategic assessment, an agenda item's minutes
+REFERENCE_MAX_LENGTH = 30  # a number as a plan publishes it: "2.1.10", "A3", "SV-04"
 
 # A password or passphrase: long enough for any password manager, short enough to hash cheaply.
 PASSWORD_MAX_LENGTH = 4096

@@ -20,3 +20,24 @@ def lead_in_words(organisations: list[str], person: str = "") -> str:
     if not agencies:
         return person
     return f"{agencies} ({person})" if person else agencies
+
+
+def plural_of(noun: str) -> str:
+    """The plural of a plan's word for a level: "Priority" → "Priorities", "Aim" → "Aims"."""
+    last = noun.rsplit(" ", 1)[-1].lower()
+    if last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    if last.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def in_sentence(word: str) -> str:
+    """A plan's word as it reads inside a sentence: "Priority action" → "priority action"; an acronym
+    such as "KPI" stays as it is."""
+    return " ".join(part if part[1:2].isupper() else part[:1].lower() + part[1:] for part in word.split())
+
+
+def with_article(word: str) -> str:
+    """The word after "a" or "an", as "Add an aim" and "Add a deliverable" say it."""
+    return f"{'an' if word[:1].lower() in tuple('aeiou') else 'a'} {word}"

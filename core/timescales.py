@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.dates import long_date
+
 ONGOING = "Ongoing"
 FORMS = (
     "a date such as 31/03/2027, a month such as March 2027, a quarter such as Q3 2026/27, "
@@ -96,7 +98,7 @@ def timescale_of(due_on: date | None, written: str = "") -> str:
         return written
     if due_on is None:
         return ONGOING
-    return f"{due_on.day} {due_on:%B %Y}"
+    return long_date(due_on)
 
 
 def _shown(written: str) -> str:

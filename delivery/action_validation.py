@@ -13,7 +13,7 @@ checked here first:
 - it has a lead organisation, and its lead and partner organisations are the partnership's own (a
   lead partner is not the lead organisation again);
 - its dates are coherent: due on or after the start, and a completion date, not in the future,
-  exactly when it is completed;
+  only when it is completed (an imported plan may not say when; the form asks for it);
 - a revised due date has its reason (`Action.due_timescale_set` keeps the date first agreed and when it was revised);
 - its reference follows its order: a number from 1 within its strategic ambition (no two actions
   of an ambition share one: the model's unique constraint, checked by `full_clean`).
@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from delivery.models import Action
+from delivery.models import Action, Tag
 
 OWNER_IS_DELEGATE = "The owner can already update the action: do not make them a delegate too"
 
@@ -40,6 +40,7 @@ def action_problems(
     delegates: Iterable[User],
     partner_organisations: Iterable[Organisation],
     lead_partners: Iterable[Organisation] = (),
+    tags: Iterable[Tag] = (),
     partnership_id: int,
     members: Collection[int],
     kept: Collection[int] = (),
@@ -81,14 +82,14 @@ def action_problems(
         problems["lead_partners"] = "Choose organisations of this partnership"
     elif lead is not None and any(o.pk == lead.pk for o in lead_partners):
         problems["lead_partners"] = "The lead organisation is already a lead: do not choose it again"
+    if any(tag.partnership_id != partnership_id for tag in tags):
+        problems["tags"] = "Choose themes and places of this partnership"
     if action.starts_on and action.due_on and action.due_on < action.starts_on:
         problems["due_on"] = "The due date must be on or after the start date"
     if action.due_revised_on is not None and not action.due_revision_reason.strip():
         problems["due_revision_reason"] = "Say why the due date is changing"
     if action.status == Action.Status.COMPLETED:
-        if action.completed_on is None:
-            problems["completed_on"] = "Enter the date the action was completed"
-        elif action.completed_on > timezone.localdate():
+        if action.completed_on is not None and action.completed_on > timezone.localdate():
             problems["completed_on"] = "The date completed must be today or in the past"
     elif action.completed_on is not None:
         problems["completed_on"] = "Only a completed action has a date completed"
@@ -108,6 +109,7 @@ def action_check(
     delegates: Iterable[User],
     partner_organisations: Iterable[Organisation],
     lead_partners: Iterable[Organisation] = (),
+    tags: Iterable[Tag] = (),
     kept: Collection[int] = (),
 ) -> None:
     """Raise the action's problems (see `action_problems`) as one ValidationError, if it has any."""
@@ -125,6 +127,7 @@ def action_check(
         delegates=delegates,
         partner_organisations=partner_organisations,
         lead_partners=lead_partners,
+        tags=tags,
         partnership_id=partnership_id,
         members=members,
         kept=kept,

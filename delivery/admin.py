@@ -25,7 +25,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         "status",
         "ambition__priority__strategy",
     ]
-    list_select_related = ["ambition__priority", "owner"]
+    list_select_related = ["ambition__priority__strategy", "owner"]
     search_fields = ["title", "description", "owner__username", "owner__last_name"]
     autocomplete_fields = ["owner", "delegates", "partner_organisations"]
     inlines = [MilestoneInline]
@@ -35,7 +35,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "action", "due_on", "completed_on"]
     list_filter = ["action__ambition__priority__strategy__partnership"]
-    list_select_related = ["action__ambition__priority"]
+    list_select_related = ["action__ambition__priority__strategy"]
     search_fields = ["title", "action__title"]
 
 
@@ -43,7 +43,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["action", "period", "rating", "percent_complete", "author", "submitted_at"]
     list_filter = ["period__partnership", "rating", "period"]
-    list_select_related = ["action__ambition__priority", "period", "author"]
+    list_select_related = ["action__ambition__priority__strategy", "period", "author"]
     search_fields = ["action__title", "narrative", "board_ask"]
     autocomplete_fields = ["action", "author"]
 

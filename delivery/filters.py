@@ -9,6 +9,10 @@ With no strategy in the URL the plan shows the current strategy's actions (`Stra
 priority or strategic ambition in the URL says its own strategy, so then no default is applied. Those
 two filters' choices are grouped under their strategy's title, newest strategy first as in the strategy
 filter, as "1." and "1.1" recur in each strategy.
+
+The labels say the chosen strategy's words for its levels ("Aim", "Objective"), the defaults when
+the list spans strategies; a two-level strategy has no ambition filter, and no two-level strategy's
+unseen ambitions are ever offered. Themes and places are the partnership's own tags.
 """
 
 import django_filters
@@ -19,8 +23,9 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from core.forms import MemberChoiceField
 from core.ratings import Rating
-from delivery.models import Action, ProgressUpdate, ReportingPeriod
-from priorities.models import Priority, StrategicAmbition, Strategy
+from delivery.models import Action, ProgressUpdate, ReportingPeriod, Tag
+from priorities.models import PlanWords, Priority, StrategicAmbition, Strategy
+from priorities.views.choice import ALL_STRATEGIES
 
 SEVERITY = Case(
     *(When(latest_rating=rating, then=Value(i)) for i, rating in enumerate(Rating)),
@@ -40,8 +45,8 @@ SORTS = {
     "title": ("title",),
 }
 
-
-ALL_STRATEGIES = "all"
+# A list across strategies speaks of their levels in the default words of a plan.
+NEUTRAL_WORDS: PlanWords = Strategy().words
 
 
 def grouped_by_strategy(choices: QuerySet, strategy_of) -> list:
@@ -65,6 +70,9 @@ class ActionFilter(django_filters.FilterSet):
     )
     ambition = django_filters.ModelChoiceFilter(
         label="Strategic ambition", queryset=StrategicAmbition.objects.none(), empty_label="All"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        label="Theme or place", field_name="tags", queryset=Tag.objects.none(), empty_label="All"
     )
     owner = MemberChoiceFilter(queryset=User.objects.none(), empty_label="Anyone")
     organisation = django_filters.ModelChoiceFilter(
@@ -116,7 +124,15 @@ class ActionFilter(django_filters.FilterSet):
             data["strategy"] = str(current.pk)
         super().__init__(data, *args, **kwargs)
         self.partnership = partnership
+        # The one strategy the list is limited to, if one is chosen (else None): its words and shape.
+        chosen = self.data.get("strategy")
+        self.strategy: Strategy | None = next((s for s in strategies if str(s.pk) == chosen), None)
+        self.words = self.strategy.words if self.strategy else NEUTRAL_WORDS
         filters = self.filters
+        filters["priority"].label = self.words.priority
+        filters["ambition"].label = self.words.ambition
+        if self.strategy and not self.strategy.has_ambitions:
+            del filters["ambition"]
         filters["strategy"].extra["choices"] = [
             (ALL_STRATEGIES, "All strategies"),
             *((str(strategy.pk), strategy.title) for strategy in strategies),
@@ -126,11 +142,14 @@ class ActionFilter(django_filters.FilterSet):
             .select_related("strategy")
             .order_by("-strategy__starts_on", "order")
         )
-        filters["ambition"].queryset = (
-            StrategicAmbition.objects.filter(priority__strategy__partnership=partnership)
-            .select_related("priority__strategy")
-            .order_by("-priority__strategy__starts_on", "priority__order", "order")
-        )
+        if "ambition" in filters:
+            filters["ambition"].queryset = (
+                StrategicAmbition.objects.filter(priority__strategy__partnership=partnership)
+                .exclude(priority__strategy__levels=Strategy.Levels.TWO)
+                .select_related("priority__strategy")
+                .order_by("-priority__strategy__starts_on", "priority__order", "order")
+            )
+        filters["tag"].queryset = Tag.objects.filter(partnership=partnership)
         filters["owner"].queryset = User.objects.members_of(partnership, active_only=False)
         filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
         filters["period"].queryset = ReportingPeriod.objects.for_partnership(partnership).exclude(
@@ -142,9 +161,10 @@ class ActionFilter(django_filters.FilterSet):
         fields["priority"].widget.choices = grouped_by_strategy(
             filters["priority"].queryset, lambda p: p.strategy
         )
-        fields["ambition"].widget.choices = grouped_by_strategy(
-            filters["ambition"].queryset, lambda a: a.priority.strategy
-        )
+        if "ambition" in fields:
+            fields["ambition"].widget.choices = grouped_by_strategy(
+                filters["ambition"].queryset, lambda a: a.priority.strategy
+            )
         for field in fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "govuk-select app-full-width"

@@ -17,7 +17,7 @@ def owned_actions(partnership: Partnership, user: User):
         Action.objects.for_partnership(partnership)
         .active()
         .filter(owner=user)
-        .select_related("ambition__priority")
+        .select_related("ambition__priority__strategy")
         .in_order()
     )
 
@@ -26,7 +26,7 @@ def delegated_actions(partnership: Partnership, user: User):
     return (
         Action.objects.for_partnership(partnership)
         .filter(delegates=user)
-        .select_related("ambition__priority")
+        .select_related("ambition__priority__strategy")
         .in_order()
     )
 

@@ -27,7 +27,9 @@ def partnership_lookups(partnership: Partnership) -> dict[type[models.Model], Ca
         StrategicAmbition: lambda: StrategicAmbition.objects.filter(
             priority__strategy__partnership=partnership
         ).select_related("priority"),
-        Action: lambda: Action.objects.for_partnership(partnership).select_related("ambition__priority"),
+        Action: lambda: Action.objects.for_partnership(partnership).select_related(
+            "ambition__priority__strategy"
+        ),
         ReportingPeriod: lambda: ReportingPeriod.objects.filter(partnership=partnership),
     }
 

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organisation, Partnership, User
 from core.dates import financial_year_of
 from core.history import change_reason
-from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.limits import REFERENCE_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from core.ratings import NEEDS_MITIGATION, Rating
 from core.text import lead_in_words
@@ -344,6 +344,24 @@ class Action(TimeStampedModel):
         related_name="partner_actions",
         help_text="Other agencies that contribute to the action.",
     )
+    other_partners = models.CharField(
+        "other partners, as written",
+        max_length=300,
+        blank=True,
+        help_text="Partners the plan names that are not organisations of the partnership, such as "
+        "“third sector” or “all reps”.",
+    )
+    tags = models.ManyToManyField(
+        "Tag",
+        blank=True,
+        related_name="actions",
+        help_text="Cross-cutting themes and places, such as “VAWG” or “Town centre”.",
+    )
+    published_reference = models.CharField(
+        max_length=REFERENCE_MAX_LENGTH,
+        blank=True,
+        help_text="The number the published plan gives it, such as “2.1.10”; empty to number it in order.",
+    )
     starts_on = models.DateField("start date", null=True, blank=True)
     due_on = models.DateField(
         "due date",
@@ -383,7 +401,7 @@ class Action(TimeStampedModel):
         related_name="carried_over_to",
         help_text="The unfinished action of the previous strategy that this one continues.",
     )
-    history = HistoricalRecords(m2m_fields=[delegates, partner_organisations, lead_partners])
+    history = HistoricalRecords(m2m_fields=[delegates, partner_organisations, lead_partners, tags])
 
     objects = ActionQuerySet.as_manager()
 
@@ -398,10 +416,9 @@ class Action(TimeStampedModel):
                 violation_error_message="The start date must be on or before the due date.",
             ),
             models.CheckConstraint(
-                condition=Q(status="completed", completed_on__isnull=False)
-                | (~Q(status="completed") & Q(completed_on__isnull=True)),
-                name="action_completed_has_date",
-                violation_error_message="A completed action needs the date it was completed.",
+                condition=Q(status="completed") | Q(completed_on__isnull=True),
+                name="action_completion_date_only_when_completed",
+                violation_error_message="Only a completed action has a date completed.",
             ),
             models.CheckConstraint(
                 condition=Q(original_due_on__isnull=True) | Q(due_revised_on__isnull=False),
@@ -415,8 +432,14 @@ class Action(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        """The action's number, such as 1.2.3, derived from the order of its parents."""
-        return f"{self.ambition.priority.order}.{self.ambition.order}.{self.order}"
+        """The action's number: as published, else from the order of its parents, such as 1.2.3, or
+        1.3 in a two-level plan."""
+        if self.published_reference:
+            return self.published_reference
+        priority = self.ambition.priority
+        if not priority.strategy.has_ambitions:
+            return f"{priority.order}.{self.order}"
+        return f"{priority.order}.{self.ambition.order}.{self.order}"
 
     @property
     def partnership(self):
@@ -605,10 +628,48 @@ class UpdateReminder(models.Model):
         return f"{self.recipient} reminded about {self.period} on {self.sent_on}"
 
 
+class Tag(models.Model):
+    """A cross-cutting theme or place that actions across the plan share: "VAWG", "Orpington"."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="tag_name_unique_in_partnership"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportColumnMatch(models.Model):
+    """A heading of a partnership's own spreadsheet and the plan field it was matched to, remembered
+    so the next import of the same spreadsheet needs no matching."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="import_column_matches"
+    )
+    heading = models.CharField(max_length=200, help_text="The file's heading, in lower case.")
+    column = models.CharField(max_length=40, blank=True, help_text="The field's key; empty: not imported.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "heading"], name="import_column_match_unique_per_heading"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.heading} → {self.column or 'not imported'}"
+
+
 class PlanImport(models.Model):
     """A delivery-plan spreadsheet uploaded for import: its rows, their errors, and how far it has got."""
 
     class State(models.TextChoices):
+        MATCHING = "matching", "Waiting for its columns to be matched"
         PREVIEW = "preview", "Checked, waiting for confirmation"
         IMPORTING = "importing", "Importing"
         IMPORTED = "imported", "Imported"
@@ -627,6 +688,14 @@ class PlanImport(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="confirmed_plan_imports"
     )
     file_name = models.CharField(max_length=255)
+    headings = models.JSONField(
+        default=list, blank=True, help_text="The file's own column headings, in order."
+    )
+    columns = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Which of the file's columns (by position) holds which field, once matched.",
+    )
     rows = models.JSONField(default=list, blank=True, help_text="The rows as read from the file.")
     errors = models.JSONField(
         default=list, blank=True, help_text="Row-level problems found when the file was checked."

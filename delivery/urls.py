@@ -43,6 +43,9 @@ urlpatterns += [
     path(
         "ambitions/<int:ambition_pk>/actions/new/", actions.ActionCreateView.as_view(), name="action_create"
     ),
+    path(
+        "strategies/<int:pk>/actions/new/", actions.ActionCreateView.as_view(), name="strategy_action_create"
+    ),
     path("actions/<int:pk>/edit/", actions.ActionEditView.as_view(), name="action_edit"),
     path("actions/<int:pk>/move/", actions.ActionMoveView.as_view(), name="action_move"),
     path("actions/<int:pk>/milestones/", actions.ActionMilestonesView.as_view(), name="action_milestones"),
@@ -63,6 +66,11 @@ urlpatterns += [
         "actions/import/<int:import_pk>/",
         plan_import.PlanImportPreviewView.as_view(),
         name="plan_import_preview",
+    ),
+    path(
+        "actions/import/<int:import_pk>/columns/",
+        plan_import.PlanImportColumnsView.as_view(),
+        name="plan_import_columns",
     ),
     path("actions/export/", plan_import.PlanExportView.as_view(), name="plan_export"),
 ]

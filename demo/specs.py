@@ -49,6 +49,7 @@ class PrioritySpec:
     lead_organisation: str
     description: str
     ambitions: tuple[tuple[str, str], ...]
+    outcomes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class StrategySpec:
     signed_off_by: str = ""
     # Which reporting periods its actions report in (`Strategy.ReportingRhythm`).
     reporting_rhythm: str = "quarterly"
+    # The plan's shape: two or three levels, and its words for them (priority, ambition, action).
+    levels: int = 3
+    words: tuple[str, str, str] = ("Priority", "Strategic ambition", "Action")
 
 
 @dataclass(frozen=True)
@@ -150,3 +154,5 @@ class ActionSpec:
     lead: str = ""
     joint_leads: tuple[str, ...] = ()
     timescale: str = ""
+    tags: tuple[str, ...] = ()  # cross-cutting themes and places
+    other_partners: str = ""  # partners as written that are not organisations of the partnership

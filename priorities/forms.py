@@ -5,11 +5,13 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.models import Membership, Organisation, User
 from core.conflicts import VersionField
 from core.forms import GovukDateField, MemberChoiceField, RecordsChoiceField, form_helper
-from core.limits import TEXT_MAX_LENGTH, too_long_message
+from core.limits import REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH, too_long_message
+from core.text import in_sentence
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
 
@@ -39,12 +41,20 @@ class StrategyForm(RecordForm, forms.ModelForm):
             "local_definitions",
             "reporting_rhythm",
             "reporting_periods",
+            "levels",
+            "priority_word",
+            "ambition_word",
+            "action_word",
         ]
         labels = {
             "title": "Title",
             "summary": "Summary (optional)",
             "reporting_rhythm": "Reporting rhythm",
             "reporting_periods": "Reporting periods chosen",
+            "levels": "How many levels does the plan have?",
+            "priority_word": "What does the plan call its first level?",
+            "ambition_word": "What does the plan call its middle level?",
+            "action_word": "What does the plan call the things it will do?",
         }
         help_texts = {
             "title": "For example, Community Safety Strategy 2024-27.",
@@ -57,11 +67,17 @@ class StrategyForm(RecordForm, forms.ModelForm):
             "periods. Once the strategy is closed its actions are never chased.",
             "reporting_periods": "Only for the chosen periods rhythm: tick each reporting period the "
             "actions report in. Other rhythms ignore these.",
+            "priority_word": "One of them, as the published plan says it, such as Priority or Aim. Every "
+            "page and paper of this strategy uses it.",
+            "ambition_word": "Only for a three-level plan: one of them, such as Strategic ambition, "
+            "Objective or Priority action.",
+            "action_word": "One of them, such as Action or Deliverable.",
         }
         field_classes = {"reporting_periods": RecordsChoiceField}
         widgets = {
             "reporting_rhythm": forms.RadioSelect,
             "reporting_periods": forms.CheckboxSelectMultiple,
+            "levels": forms.RadioSelect,
         }
         error_messages = {
             "title": {
@@ -70,12 +86,42 @@ class StrategyForm(RecordForm, forms.ModelForm):
             },
             "reporting_rhythm": {"required": "Choose the strategy's reporting rhythm"},
             "reporting_periods": {"invalid_choice": "Choose reporting periods of this partnership"},
+            "levels": {
+                "required": "Choose how many levels the plan has",
+                "invalid_choice": "Choose two or three levels",
+            },
+            "priority_word": {
+                "required": "Enter what the plan calls its first level, such as Priority",
+                "max_length": "The word for the first level must be 40 characters or fewer",
+            },
+            "ambition_word": {
+                "max_length": "The word for the middle level must be 40 characters or fewer",
+            },
+            "action_word": {
+                "required": "Enter what the plan calls the things it will do, such as Action",
+                "max_length": "The word for the things the plan will do must be 40 characters or fewer",
+            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategic_assessment"].label = "Strategic assessment"
         self.fields["local_definitions"].label = "Local definitions"
+        self.fields["levels"].choices = [
+            Choice(
+                Strategy.Levels.THREE,
+                "Three levels",
+                hint="Such as Priority, then Objective, then Action: actions under the middle level.",
+            ),
+            Choice(
+                Strategy.Levels.TWO,
+                "Two levels",
+                hint="Such as Aim, then Deliverable: the things it will do straight under each first level, "
+                "with no middle level.",
+            ),
+        ]
+        # Only a three-level plan has a middle level to name (`clean` asks for it there).
+        self.fields["ambition_word"].required = False
         # The partnership's own periods only (the model is named by its field, not imported from
         # delivery, which depends on this app).
         periods = self.fields["reporting_periods"]
@@ -91,6 +137,10 @@ class StrategyForm(RecordForm, forms.ModelForm):
             Field.textarea("local_definitions", rows=5),
             Field.radios("reporting_rhythm", legend_size=Size.SMALL),
             Field.checkboxes("reporting_periods", legend_size=Size.SMALL, small=True),
+            Field.radios("levels", legend_size=Size.SMALL),
+            Field.text("priority_word", field_width=Fluid.ONE_THIRD),
+            Field.text("ambition_word", field_width=Fluid.ONE_THIRD),
+            Field.text("action_word", field_width=Fluid.ONE_THIRD),
             "version",
             fields_only=True,
         )
@@ -102,11 +152,30 @@ class StrategyForm(RecordForm, forms.ModelForm):
             raise ValidationError("The partnership already has a strategy with this title: choose another")
         return title
 
+    def _clean_word(self, name: str) -> str:
+        return " ".join(self.cleaned_data[name].split())  # one line, single spaces
+
+    def clean_priority_word(self):
+        return self._clean_word("priority_word")
+
+    def clean_ambition_word(self):
+        return self._clean_word("ambition_word")
+
+    def clean_action_word(self):
+        return self._clean_word("action_word")
+
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", "The end date must be after the start date")
+        if "ambition_word" in cleaned and not cleaned["ambition_word"]:
+            if cleaned.get("levels") == Strategy.Levels.THREE:
+                self.add_error(
+                    "ambition_word", "Enter what the plan calls its middle level, such as Objective"
+                )
+            else:  # a two-level plan has no middle level: keep the word it had, for a return to three
+                cleaned["ambition_word"] = self.instance.ambition_word
         if cleaned.get("reporting_rhythm") == Strategy.ReportingRhythm.CHOSEN:
             if not cleaned.get("reporting_periods"):
                 self.add_error("reporting_periods", "Choose the reporting periods the actions report in")
@@ -121,8 +190,6 @@ class PriorityForm(RecordForm, forms.ModelForm):
         queryset=User.objects.none(),
         required=False,
         label="Lead (optional)",
-        help_text="The person who leads this priority and reports on it: an active member of the "
-        "partnership.",
         empty_label="Not chosen yet",
         error_messages={"invalid_choice": "Choose an active member of this partnership"},
     )
@@ -137,30 +204,55 @@ class PriorityForm(RecordForm, forms.ModelForm):
 
     class Meta:
         model = Priority
-        fields = ["title", "description", "lead", "lead_organisation"]
-        labels = {"title": "Title", "description": "Description (optional)"}
-        help_texts = {"description": "What the priority covers and why the partnership chose it."}
+        fields = ["title", "published_reference", "description", "outcomes", "lead", "lead_organisation"]
+        labels = {
+            "title": "Title",
+            "published_reference": "Published reference (optional)",
+            "description": "Description (optional)",
+            "outcomes": "Outcomes (optional)",
+        }
         error_messages = {
-            "title": {
-                "required": "Enter the priority's title",
-                "max_length": "The title must be 200 characters or fewer",
-            }
+            "title": {"max_length": "The title must be 200 characters or fewer"},
+            "published_reference": {
+                "max_length": too_long_message("The published reference", REFERENCE_MAX_LENGTH)
+            },
+            "outcomes": {"max_length": too_long_message("The outcomes", TEXT_MAX_LENGTH)},
         }
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
+        strategy = self.instance.strategy if self.instance.strategy_id else Strategy()  # default words
+        word = in_sentence(strategy.priority_word)
+        self.fields["title"].error_messages["required"] = f"Enter the {word}'s title"
+        self.fields["description"].help_text = format_html(
+            "What the {} covers and why the partnership chose it.", word
+        )
+        self.fields["outcomes"].help_text = format_html(
+            "The outcomes the plan lists for this {}, one on each line.", word
+        )
+        self.fields["published_reference"].help_text = format_html(
+            "The number or letter the published plan gives this {}, such as 2 or B. Leave it empty to "
+            "number it by its place in the plan.",
+            word,
+        )
         self.fields["lead"].queryset = User.objects.members_of(partnership)
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(partnership=partnership)
+        self.fields["lead"].help_text = format_html(
+            "The person who leads this {} and reports on it: an active member of the partnership.", word
+        )
         lead = self.instance.lead if self.instance.lead_id else None
         if lead is not None and not self.fields["lead"].queryset.filter(pk=lead.pk).exists():
-            self.fields["lead"].help_text = (
-                f"{lead} is no longer an active member of the partnership: choose who leads this "
-                "priority now."
+            self.fields["lead"].help_text = format_html(
+                "{} is no longer an active member of the partnership: choose who leads this {} now.",
+                lead,
+                word,
             )
         self.helper = form_helper(
             Field.text("title"),
+            Field.text("published_reference", field_width=Fixed.TEN),
             Field.textarea("description", rows=5),
+            Field.textarea("outcomes", rows=5),
             Field.select("lead"),
             Field.select("lead_organisation"),
             "version",
@@ -187,19 +279,35 @@ class PriorityForm(RecordForm, forms.ModelForm):
 class AmbitionForm(RecordForm, forms.ModelForm):
     class Meta:
         model = StrategicAmbition
-        fields = ["title", "strategic_plan"]
-        labels = {"title": "Title", "strategic_plan": "Strategic plan (optional)"}
+        fields = ["title", "published_reference", "strategic_plan"]
+        labels = {
+            "title": "Title",
+            "published_reference": "Published reference (optional)",
+            "strategic_plan": "Strategic plan (optional)",
+        }
         error_messages = {
-            "title": {
-                "required": "Enter the strategic ambition's title",
-                "max_length": "The title must be 300 characters or fewer",
-            }
+            "title": {"max_length": "The title must be 300 characters or fewer"},
+            "published_reference": {
+                "max_length": too_long_message("The published reference", REFERENCE_MAX_LENGTH)
+            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        word = in_sentence(self.instance.priority.strategy.ambition_word)
+        self.fields["title"].error_messages["required"] = f"Enter the {word}'s title"
+        self.fields["strategic_plan"].help_text = format_html("How the {} will be achieved.", word)
+        self.fields["published_reference"].help_text = format_html(
+            "The number the published plan gives this {}, such as 2.1 or B1. Leave it empty to number "
+            "it by its place in the plan.",
+            word,
+        )
         self.helper = form_helper(
-            Field.text("title"), Field.textarea("strategic_plan", rows=8), "version", fields_only=True
+            Field.text("title"),
+            Field.text("published_reference", field_width=Fixed.TEN),
+            Field.textarea("strategic_plan", rows=8),
+            "version",
+            fields_only=True,
         )
 
 

@@ -1,5 +1,6 @@
 """Strategies, their sign-off and consultation, priorities and strategic ambitions."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -9,8 +10,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
-from core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.limits import LONG_TEXT_MAX_LENGTH, REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
+from core.text import plural_of
 
 
 class StrategyQuerySet(models.QuerySet):
@@ -20,6 +22,27 @@ class StrategyQuerySet(models.QuerySet):
     def live(self):
         """Strategies not closed: those a chooser offers."""
         return self.exclude(status=Strategy.Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class PlanWords:
+    """What a strategy calls the levels of its plan, as its pages and papers say them."""
+
+    priority: str
+    ambition: str
+    action: str
+
+    @property
+    def priorities(self) -> str:
+        return plural_of(self.priority)
+
+    @property
+    def ambitions(self) -> str:
+        return plural_of(self.ambition)
+
+    @property
+    def actions(self) -> str:
+        return plural_of(self.action)
 
 
 class Strategy(TimeStampedModel):
@@ -39,6 +62,12 @@ class Strategy(TimeStampedModel):
         TWICE_YEARLY = "twice_yearly", "Twice a year: the periods ending in September and March"
         ANNUAL = "annual", "Once a year: the period ending in March"
         CHOSEN = "chosen", "Chosen periods: only the reporting periods chosen below"
+
+    class Levels(models.IntegerChoices):
+        """How deep the plan goes: actions under priorities, or under ambitions under priorities."""
+
+        TWO = 2, "Two levels: actions under each priority"
+        THREE = 3, "Three levels: actions under ambitions under each priority"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="strategies")
     title = models.CharField(max_length=200)
@@ -82,6 +111,30 @@ class Strategy(TimeStampedModel):
         related_name="strategies",
         help_text="The periods the actions report in, when the reporting rhythm is chosen periods.",
     )
+    levels = models.PositiveSmallIntegerField(
+        "levels of the plan",
+        choices=Levels.choices,
+        default=Levels.THREE,
+        help_text="How the published plan is laid out.",
+    )
+    priority_word = models.CharField(
+        "word for the first level",
+        max_length=40,
+        default="Priority",
+        help_text="What the plan calls its first level, such as “Priority” or “Aim”.",
+    )
+    ambition_word = models.CharField(
+        "word for the middle level",
+        max_length=40,
+        default="Strategic ambition",
+        help_text="What a three-level plan calls its middle level, such as “Objective” or “Priority action”.",
+    )
+    action_word = models.CharField(
+        "word for an action",
+        max_length=40,
+        default="Action",
+        help_text="What the plan calls the things it will do, such as “Action” or “Deliverable”.",
+    )
     history = HistoricalRecords()
 
     objects = StrategyQuerySet.as_manager()
@@ -106,6 +159,15 @@ class Strategy(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def has_ambitions(self) -> bool:
+        """Whether the plan has a middle level; a two-level plan keeps one unseen per priority."""
+        return self.levels == self.Levels.THREE
+
+    @property
+    def words(self) -> PlanWords:
+        return PlanWords(self.priority_word, self.ambition_word, self.action_word)
 
     @classmethod
     def current_of(cls, strategies, *, today):
@@ -229,6 +291,16 @@ class Priority(TimeStampedModel):
         blank=True,
         related_name="led_priorities",
     )
+    outcomes = BoundedTextField(
+        max_length=TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="The outcomes the plan lists for this priority, one per line.",
+    )
+    published_reference = models.CharField(
+        max_length=REFERENCE_MAX_LENGTH,
+        blank=True,
+        help_text="The number the published plan gives it, such as “A”; empty to number it in order.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -244,7 +316,11 @@ class Priority(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return str(self.order)
+        return self.published_reference or str(self.order)
+
+    @property
+    def outcome_list(self) -> list[str]:
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
     def clean(self):
         partnership_id = self.strategy.partnership_id if self.strategy_id else None
@@ -266,6 +342,11 @@ class StrategicAmbition(TimeStampedModel):
     strategic_plan = BoundedTextField(
         max_length=TEXT_MAX_LENGTH, blank=True, help_text="How the ambition will be achieved."
     )
+    published_reference = models.CharField(
+        max_length=REFERENCE_MAX_LENGTH,
+        blank=True,
+        help_text="The number the published plan gives it, such as “2.1”; empty to number it in order.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -280,4 +361,4 @@ class StrategicAmbition(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"{self.priority.order}.{self.order}"
+        return self.published_reference or f"{self.priority.order}.{self.order}"

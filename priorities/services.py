@@ -5,12 +5,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from accounts.models import Organisation, User
 from core.conflicts import lock_unchanged
 from core.history import change_reason
 from core.ordering import move_in_order
+from core.text import in_sentence
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
 Status = Strategy.Status
@@ -73,11 +74,14 @@ def strategy_create(
     local_definitions: str = "",
     reporting_rhythm: str = Strategy.ReportingRhythm.QUARTERLY,
     reporting_periods=(),
+    levels: int = Strategy.Levels.THREE,
+    priority_word: str = "Priority",
+    ambition_word: str = "Strategic ambition",
+    action_word: str = "Action",
 ) -> Strategy:
-    """Start a strategy for a partnership as a draft, with the reporting periods it reports in when
-    its rhythm is chosen periods."""
-    if any(period.partnership_id != partnership.pk for period in reporting_periods):
-        raise ValidationError({"reporting_periods": "Choose reporting periods of this partnership."})
+    """Start a strategy for a partnership as a draft, with its plan shape (levels and their words)
+    and the reporting periods it reports in when its rhythm is chosen periods."""
+    _check_periods_of(partnership.pk, reporting_periods)
     strategy = Strategy(
         partnership=partnership,
         title=title,
@@ -88,12 +92,97 @@ def strategy_create(
         strategic_assessment=strategic_assessment,
         local_definitions=local_definitions,
         reporting_rhythm=reporting_rhythm,
+        levels=levels,
+        priority_word=priority_word,
+        ambition_word=ambition_word,
+        action_word=action_word,
     )
     strategy.full_clean()
     strategy._change_reason = "Created as a draft"
     strategy.save()
     strategy.reporting_periods.set(reporting_periods)
     return strategy
+
+
+STRATEGY_DETAILS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "summary",
+    "strategic_assessment",
+    "local_definitions",
+    "reporting_rhythm",
+    "levels",
+    "priority_word",
+    "ambition_word",
+    "action_word",
+)
+"""What `strategy_update` changes: the details an administrator edits, besides the chosen periods."""
+
+
+@transaction.atomic
+def strategy_update(
+    *, strategy: Strategy, data: dict, reporting_periods, version: str, by: User | None = None
+) -> Strategy:
+    """Change a strategy's details (`STRATEGY_DETAILS` in `data`, others left as they are) and the
+    reporting periods it reports in, recording the change in its history.
+
+    `version` is `core.conflicts.version_of` the strategy as the form showed it: EditConflict if
+    someone saved it since. A strategy becomes two-level only when no priority has more than one
+    strategic ambition (a two-level plan keeps its actions under one unseen ambition per priority);
+    otherwise ValidationError, and nothing changes.
+    """
+    saved = lock_unchanged(
+        Strategy.objects.select_related("partnership").filter(pk=strategy.pk), version=version
+    )
+    _check_periods_of(saved.partnership_id, reporting_periods)
+    was_words = saved.words
+    for name in STRATEGY_DETAILS:
+        if name in data:
+            setattr(saved, name, data[name])
+    if not saved.has_ambitions:
+        _check_two_levels_fit(saved, words=was_words)
+    saved.full_clean()
+    periods_before = set(saved.reporting_periods.values_list("pk", flat=True))
+    periods_now = {period.pk for period in reporting_periods}
+    reason = "Details changed"
+    if periods_now != periods_before:
+        names = ", ".join(period.name for period in sorted(reporting_periods, key=lambda p: p.starts_on))
+        reason += f"; reports in {names}" if names else "; no reporting periods chosen"
+    if by is not None:
+        saved._history_user = by
+    saved._change_reason = change_reason(reason)
+    saved.save()
+    saved.reporting_periods.set(reporting_periods)
+    return saved
+
+
+def _check_periods_of(partnership_id: int, reporting_periods) -> None:
+    if any(period.partnership_id != partnership_id for period in reporting_periods):
+        raise ValidationError({"reporting_periods": "Choose reporting periods of this partnership."})
+
+
+def _check_two_levels_fit(strategy: Strategy, *, words) -> None:
+    """Refuse two levels while a priority has several strategic ambitions: their actions would have
+    nowhere to go. Named in the words the strategy had, which the administrator knows it by."""
+    crowded = list(
+        strategy.priorities.annotate(ambition_count=Count("ambitions"))
+        .filter(ambition_count__gt=1)
+        .order_by("order")
+    )
+    if not crowded:
+        return
+    names = "; ".join(
+        f"{priority.reference}. {priority.title} has {priority.ambition_count}" for priority in crowded
+    )
+    priority, ambitions = in_sentence(words.priority), in_sentence(words.ambitions)
+    raise ValidationError(
+        {
+            "levels": f"The plan cannot have two levels while a {priority} has more than one of its "
+            f"{ambitions} ({names}): a two-level plan keeps its {in_sentence(words.actions)} straight "
+            f"under each {priority}. Keep three levels."
+        }
+    )
 
 
 def sign_off_rows(strategy: Strategy) -> list[SignOffRow]:
@@ -192,7 +281,8 @@ def priority_move(*, priority: Priority, direction: str) -> Priority:
     items = list(
         Priority.objects.select_for_update().filter(strategy_id=priority.strategy_id).order_by("order")
     )
-    return move_in_order(items=items, moving=priority, direction=direction, noun="priority")
+    noun = in_sentence(priority.strategy.priority_word)
+    return move_in_order(items=items, moving=priority, direction=direction, noun=noun)
 
 
 @transaction.atomic
@@ -201,10 +291,11 @@ def ambition_move(*, ambition: StrategicAmbition, direction: str) -> StrategicAm
     items = list(
         StrategicAmbition.objects.select_for_update()
         .filter(priority_id=ambition.priority_id)
-        .select_related("priority")
+        .select_related("priority__strategy")
         .order_by("order")
     )
-    return move_in_order(items=items, moving=ambition, direction=direction, noun="strategic ambition")
+    noun = in_sentence(ambition.priority.strategy.ambition_word)
+    return move_in_order(items=items, moving=ambition, direction=direction, noun=noun)
 
 
 @transaction.atomic
@@ -215,8 +306,10 @@ def priority_create(
     description: str = "",
     lead: User | None = None,
     lead_organisation: Organisation | None = None,
+    outcomes: str = "",
+    published_reference: str = "",
 ) -> Priority:
-    """Add a priority at the end of a strategy."""
+    """Add a priority at the end of a strategy, with the outcomes its plan lists for it."""
     Strategy.objects.select_for_update().filter(pk=strategy.pk).exists()  # one addition at a time
     last = Priority.objects.filter(strategy=strategy).aggregate(last=Max("order"))["last"] or 0
     priority = Priority(
@@ -226,6 +319,8 @@ def priority_create(
         description=description,
         lead=lead,
         lead_organisation=lead_organisation,
+        outcomes=outcomes,
+        published_reference=published_reference,
     )
     priority.full_clean()
     priority._change_reason = "Created"
@@ -234,17 +329,41 @@ def priority_create(
 
 
 @transaction.atomic
-def ambition_create(*, priority: Priority, title: str, strategic_plan: str = "") -> StrategicAmbition:
-    """Add a strategic ambition at the end of a priority."""
-    Priority.objects.select_for_update().filter(pk=priority.pk).exists()  # one addition at a time
+def ambition_create(
+    *, priority: Priority, title: str, strategic_plan: str = "", published_reference: str = ""
+) -> StrategicAmbition:
+    """Add a strategic ambition at the end of a priority. A priority of a two-level plan has one only,
+    unseen (`actions_ambition_of`): a second is refused."""
+    # The strategy locked first, so that it cannot become two-level meanwhile (`strategy_update`
+    # locks it too), then the priority, so that two additions cannot take the same number.
+    strategy = Strategy.objects.select_for_update().get(pk=priority.strategy_id)
+    Priority.objects.select_for_update().filter(pk=priority.pk).exists()
     last = StrategicAmbition.objects.filter(priority=priority).aggregate(last=Max("order"))["last"] or 0
+    if last and not strategy.has_ambitions:
+        words = strategy.words
+        raise ValidationError(
+            f"{strategy.title} has two levels: its {in_sentence(words.actions)} go straight under "
+            f"each {in_sentence(words.priority)}, with no {in_sentence(words.ambitions)}."
+        )
     ambition = StrategicAmbition(
-        priority=priority, order=last + 1, title=title, strategic_plan=strategic_plan
+        priority=priority,
+        order=last + 1,
+        title=title,
+        strategic_plan=strategic_plan,
+        published_reference=published_reference,
     )
     ambition.full_clean()
     ambition._change_reason = "Created"
     ambition.save()
     return ambition
+
+
+@transaction.atomic
+def actions_ambition_of(priority: Priority) -> StrategicAmbition:
+    """Where a two-level plan's actions sit under a priority: its one ambition, unseen on the pages
+    and papers, made when the first action is added."""
+    ambition = priority.ambitions.order_by("order").first()
+    return ambition or ambition_create(priority=priority, title=priority.title)
 
 
 @transaction.atomic

@@ -175,6 +175,7 @@ class PrioritySummary:
     title: str
     lead: str  # the lead's name, or "" when the priority has no lead
     lead_organisation: str  # the lead organisation's name, or ""
+    outcomes: tuple[str, ...]  # the outcomes the plan lists for the priority, in its order
     totals: Totals
 
 
@@ -261,6 +262,7 @@ def plan_on_a_page(
                 title=p.title,
                 lead=str(p.lead) if p.lead else "",
                 lead_organisation=p.lead_organisation.name if p.lead_organisation else "",
+                outcomes=tuple(p.outcome_list),
                 totals=totals_of(groups.get(p.pk, [])),
             )
             for p in priorities

@@ -8,6 +8,11 @@ The report is a way into the plan: it keeps the path of each action it names (it
 track) and, for each summary count, the path of the delivery plan filtered to the actions counted.
 Reports published before these keys (and "issues_and_risks") existed lack them; whatever renders
 content treats a missing key as empty.
+
+The report names its levels as its strategy does ("words", `plan_words`), and a two-level strategy's
+report ("levels": 2) groups each priority's items under one untitled group, as its hidden strategic
+ambition is never shown; reports published before plans had their own shape read as three levels in the
+original words.
 """
 
 from collections.abc import Callable
@@ -23,7 +28,7 @@ from core.templatetags.govuk import long_date
 from core.text import lead_in_words
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
-from priorities.models import Strategy
+from priorities.models import PlanWords, Strategy
 from reports.models import ExceptionRule, ExceptionRuleSetting
 from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
 
@@ -122,6 +127,28 @@ RULES: dict[str, Callable[[ActionState], str | None]] = {
 }
 
 
+def _words_in_content(words: PlanWords) -> dict:
+    return {
+        "priority": words.priority,
+        "ambition": words.ambition,
+        "action": words.action,
+        "priorities": words.priorities,
+        "ambitions": words.ambitions,
+        "actions": words.actions,
+    }
+
+
+def plan_words(content: dict) -> dict:
+    """What the report calls its levels, singular and plural: its strategy's words, or the original
+    ones (a new strategy's) for a report published before plans had their own."""
+    return content.get("words") or _words_in_content(Strategy().words)
+
+
+def has_ambitions(content: dict) -> bool:
+    """Whether the report shows the middle level: not for a two-level strategy's report."""
+    return content.get("levels", Strategy.Levels.THREE) == Strategy.Levels.THREE
+
+
 def rules_in_force(partnership: Partnership) -> list[ExceptionRule]:
     """The partnership's exception rules that are switched on, in report order."""
     off = set(
@@ -172,7 +199,7 @@ def exception_report_build(
                 "owner",
                 "lead_organisation",
             )
-            .prefetch_related("lead_partners")
+            .prefetch_related("lead_partners", "partner_organisations", "tags")
             .in_order()
         )
         if strategy
@@ -198,17 +225,23 @@ def exception_report_build(
         if reasons:
             item_count += 1
             section = sections.setdefault(priority.pk, {**_priority_heading(priority), "ambitions": {}})
-            ambition = section["ambitions"].setdefault(
-                action.ambition_id,
-                {"ambition": f"{action.ambition.reference} {action.ambition.title}", "items": []},
+            # A two-level plan's items sit in one untitled group a priority: its ambition is never shown.
+            key, heading = (
+                (action.ambition_id, f"{action.ambition.reference} {action.ambition.title}")
+                if strategy.has_ambitions
+                else (None, "")
             )
+            ambition = section["ambitions"].setdefault(key, {"ambition": heading, "items": []})
             ambition["items"].append(_item(state, reasons))
         else:
             on_track.append(_on_track(state))
 
+    shape = strategy or Strategy()  # with no strategy, a new one's levels and words
     return {
         "partnership": partnership.name,
         "strategy": strategy.title if strategy else "",
+        "levels": shape.levels,
+        "words": _words_in_content(shape.words),
         "period": {
             "name": period.name,
             "starts_on": period.starts_on.isoformat(),
@@ -304,6 +337,9 @@ def _item(state: ActionState, reasons: list[str]) -> dict:
         "lead": lead_in_words([o.name for o in leads], str(action.owner or "")),
         "owner": str(action.owner or ""),
         "organisation": ", ".join(o.name for o in leads),
+        "partners": [o.name for o in action.partner_organisations.all()],
+        "other_partners": action.other_partners,
+        "tags": [tag.name for tag in action.tags.all()],
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
         "previous_rating": state.previous_rating,

@@ -13,9 +13,10 @@ from core.downloads import limited_download
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
+from priorities.views.choice import StrategyChoiceMixin
 from reports.activity import activity_for, page_number
 from reports.dashboard import plan_on_a_page
-from reports.exceptions import exception_report_build, rules_in_force, strategy_for
+from reports.exceptions import exception_report_build, plan_words, rules_in_force, strategy_for
 from reports.exports.csv_file import exception_report_csv
 from reports.exports.pdf import exception_report_pdf
 from reports.exports.word import exception_report_docx
@@ -93,46 +94,14 @@ class PeriodChoiceMixin(PartnershipMixin):
         return super().get_context_data(periods=self.periods, period=self.period, **kwargs)
 
 
-class StrategyChoiceMixin(PartnershipMixin):
-    """The strategy chosen with ?strategy=, fetched through the partnership (another partnership's
-    answers 404), by default the current one as the delivery plan chooses it (`Strategy.current_of`).
-    The chooser offers every live strategy, and a closed one only when the address names it."""
-
-    @cached_property
-    def strategies(self) -> list[Strategy]:
-        return list(Strategy.objects.for_partnership(self.partnership))
-
-    def strategy_data(self):
-        """Where the strategy is named: the address."""
-        return self.request.GET
-
-    @cached_property
-    def chosen_strategy(self) -> Strategy | None:
-        """The strategy named (?strategy=), or None when none is."""
-        chosen = self.strategy_data().get("strategy")
-        if not chosen:
-            return None
-        return next((s for s in self.strategies if str(s.pk) == chosen), None) or self._no_strategy()
-
-    @staticmethod
-    def _no_strategy():
-        raise Http404("No such strategy")
+class PeriodStrategyChoiceMixin(StrategyChoiceMixin, PeriodChoiceMixin):
+    """A strategy and a period chosen together, the strategy by default the one in force at the end of
+    the period (`strategy_for`), as the exception report and the board asks of a period take them."""
 
     def default_strategy(self) -> Strategy | None:
-        return Strategy.current_of(self.strategies, today=timezone.localdate())
-
-    @cached_property
-    def strategy(self) -> Strategy | None:
-        return self.chosen_strategy or self.default_strategy()
-
-    @cached_property
-    def strategy_choices(self) -> list[Strategy]:
-        return [s for s in self.strategies if not s.is_closed or s == self.strategy]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            strategy=self.strategy, strategy_choices=self.strategy_choices, **kwargs
-        )
+        if self.period is None:
+            return super().default_strategy()
+        return strategy_for(self.period, self.strategies)
 
 
 class PlanView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
@@ -149,20 +118,15 @@ class PlanView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
             if strategy and self.period
             else None
         )
-        return super().get_context_data(plan=plan, today=today, **kwargs)
+        has_outcomes = bool(plan) and any(row.outcomes for row in plan.priorities)
+        return super().get_context_data(plan=plan, has_outcomes=has_outcomes, today=today, **kwargs)
 
 
-class ExceptionReportView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
+class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
     """The live exception report on a strategy for a period and meeting, and its downloads."""
 
     template_name = "reports/exception_report.html"
     nav_section = "reports"
-
-    def default_strategy(self) -> Strategy | None:
-        """The strategy in force at the end of the period, as before several plans could be chosen."""
-        if self.period is None:
-            return super().default_strategy()
-        return strategy_for(self.period, self.strategies)
 
     @cached_property
     def meetings(self) -> list[Meeting]:
@@ -218,6 +182,7 @@ class ExceptionReportView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
                 "reports:exception_report_download", f"?{urlencode(query)}", slug=self.partnership.slug
             ),
             content=self.content,
+            words=plan_words(self.content) if self.content else None,
             publish_form=publish_form,
             published=ExceptionReport.objects.filter(partnership=self.partnership, period=self.period)
             .select_related("meeting", "strategy", "published_by")
@@ -292,6 +257,7 @@ class PublishedReportView(PartnershipMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             content=self.object.content,
+            words=plan_words(self.object.content),
             downloads=download_links(
                 "reports:published_report_download", slug=self.partnership.slug, pk=self.object.pk
             ),
@@ -316,19 +282,27 @@ class ExceptionRulesView(PartnershipMixin, FormView):
         return redirect("reports:exception_rules", slug=self.partnership.slug)
 
 
-class BoardAsksView(PeriodChoiceMixin, TemplateView):
-    """The open board asks of a period: what leads ask the board to decide or provide."""
+class BoardAsksView(PeriodStrategyChoiceMixin, TemplateView):
+    """The open board asks on a strategy's actions in a period: what leads ask the board to decide or
+    provide."""
 
     template_name = "reports/board_asks.html"
     nav_section = "reports"
 
     def get_context_data(self, **kwargs):
         asks = (
-            ProgressUpdate.objects.filter(period=self.period, submitted_at__isnull=False)
+            ProgressUpdate.objects.filter(
+                period=self.period,
+                action__ambition__priority__strategy=self.strategy,
+                submitted_at__isnull=False,
+            )
             .exclude(board_ask="")
-            .select_related("action__ambition__priority", "action__owner")
+            .select_related(
+                "action__ambition__priority__strategy", "action__owner", "action__lead_organisation"
+            )
+            .prefetch_related("action__lead_partners")
             .order_by("action__ambition__priority__order", "action__ambition__order", "action__order")
-            if self.period
+            if self.period and self.strategy
             else []
         )
         return super().get_context_data(asks=asks, **kwargs)

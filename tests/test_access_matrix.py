@@ -101,6 +101,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "delivery:period_deadline": ("L333244", "L333244"),
     "delivery:period_remind": ("L333544", "L333R44"),
     "delivery:action_create": ("L333244", "L333244"),
+    "delivery:strategy_action_create": ("L333244", "L333244"),
     "delivery:action_edit": ("L333244", "L333244"),
     "delivery:action_move": ("L333544", "L333R44"),
     "delivery:action_milestones": ("L333244", "L333244"),
@@ -110,6 +111,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "delivery:plan_import": ("L333244", "L333244"),
     "delivery:plan_import_template": ("L333244", None),
     "delivery:plan_import_preview": ("L333244", "L333R44"),
+    "delivery:plan_import_columns": ("L333R44", "L333R44"),  # the world's import has no headings to match
     "delivery:plan_export": ("L333244", None),
     "meetings:meeting_list": ("L222244", None),
     "meetings:meeting_detail": ("L222244", None),

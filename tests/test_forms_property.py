@@ -94,10 +94,14 @@ OBJECTS = {
     "delivery:period_unlock": lambda: _first(_periods().filter(state=ReportingPeriod.State.LOCKED)),
     "delivery:period_deadline": lambda: _first(_periods().filter(state=ReportingPeriod.State.OPEN)),
     "delivery:plan_import_preview": lambda: _first(PlanImport.objects.filter(partnership__slug=SLUG)),
+    "delivery:plan_import_columns": lambda: _first(
+        PlanImport.objects.filter(partnership__slug=SLUG, state="matching")
+    ),
     "delivery:strategy_start_next": lambda: _first(_strategies().filter(status=Strategy.Status.ADOPTED)),
     "delivery:action_create": lambda: _first(
         StrategicAmbition.objects.filter(priority__strategy__partnership__slug=SLUG)
     ),
+    "delivery:strategy_action_create": lambda: _first(_strategies()),
 }
 
 
@@ -273,6 +277,16 @@ def demo_world(django_db_setup, django_db_blocker):
         )
         PlanImport.objects.create(
             partnership=partnership, strategy=_strategies().first(), uploaded_by=admin, file_name="plan.xlsx"
+        )
+        PlanImport.objects.create(
+            partnership=partnership,
+            strategy=_strategies().first(),
+            uploaded_by=admin,
+            file_name="own-plan.csv",
+            state=PlanImport.State.MATCHING,
+            headings=["Ref", "Priority", "Objective", "Deliverable", "Timescale"],
+            rows=[{"row": 2, "cells": ["1.1.1", "1", "1", "<b>Sessions</b>", "2025/26"]}],
+            total_rows=1,
         )
         if not _strategies().filter(status=Strategy.Status.DRAFT).exists():
             Strategy.objects.create(

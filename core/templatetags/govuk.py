@@ -7,6 +7,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html_join
 
+from core import dates
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND, DIRECTION_OF_A_GROUP
 from core.text import lead_in_words
 from core.timescales import timescale_of
@@ -32,7 +33,7 @@ def long_date(value):
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return f"{value.day} {value:%B %Y}"
+    return dates.long_date(value)
 
 
 @register.simple_tag

@@ -1,9 +1,10 @@
 """Administering the delivery plan: an action, a milestone, and the strategy that follows on."""
 
-from crispy_forms_gds.layout import Button, Field
+from crispy_forms_gds.layout import Button, Field, Fixed
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 
 from accounts.models import Organisation, User
 from core.conflicts import VersionField
@@ -14,10 +15,14 @@ from core.forms import (
     RecordsChoiceField,
     form_helper,
 )
-from core.limits import SHORT_TEXT_MAX_LENGTH, too_long_message
+from core.limits import REFERENCE_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, too_long_message
+from core.text import in_sentence, with_article
 from core.timescales import Timescale, timescale_read
-from delivery.models import Action, Milestone
-from priorities.models import Strategy
+from delivery.models import Action, Milestone, Tag
+from priorities.models import Priority, StrategicAmbition, Strategy
+
+TAGS_MAX_LENGTH = 1000
+"""How much the themes and places of one action may run to, commas and all."""
 
 
 class ActionForm(forms.ModelForm):
@@ -97,18 +102,27 @@ class ActionForm(forms.ModelForm):
         required=False,
         help_text="Needed when the status is completed; left empty otherwise.",
     )
+    tag_names = forms.CharField(
+        label="Themes and places (optional)",
+        required=False,
+        max_length=TAGS_MAX_LENGTH,
+        help_text="Cross-cutting themes and places, separated by commas, such as VAWG, Town centre.",
+        error_messages={"max_length": too_long_message("Themes and places", TAGS_MAX_LENGTH)},
+    )
     version = VersionField()
 
     class Meta:
         model = Action
         fields = [
             "title",
+            "published_reference",
             "description",
             "lead_organisation",
             "lead_partners",
             "owner",
             "delegates",
             "partner_organisations",
+            "other_partners",
             "starts_on",
             "status",
             "completed_on",
@@ -117,22 +131,66 @@ class ActionForm(forms.ModelForm):
         ]
         labels = {
             "title": "Title",
+            "published_reference": "Published reference (optional)",
             "description": "Description (optional)",
+            "other_partners": "Other partners, as written (optional)",
             "status": "Status",
             "resources": "Resources or funding (optional)",
             "success_measure": "Success measure (optional)",
         }
+        help_texts = {
+            "other_partners": "Partners the plan names that are not organisations of the partnership, "
+            "such as third sector or all reps, as the plan writes them.",
+        }
         error_messages = {
-            "title": {
-                "required": "Enter the action's title",
-                "max_length": "The title must be 300 characters or fewer",
+            "title": {"max_length": "The title must be 300 characters or fewer"},
+            "published_reference": {
+                "max_length": too_long_message("The published reference", REFERENCE_MAX_LENGTH)
             },
-            "status": {"required": "Choose the action's status"},
+            "other_partners": {"max_length": "Other partners must be 300 characters or fewer"},
         }
         widgets = {"status": forms.RadioSelect}
 
-    def __init__(self, *args, partnership, button: str = "Save action", **kwargs):
+    def __init__(
+        self,
+        *args,
+        partnership,
+        strategy: Strategy | None = None,
+        chooses_place: bool = False,
+        button: str = "Save changes",
+        **kwargs,
+    ):
+        """`strategy` names the levels (its words) and, with `chooses_place`, offers where a new
+        action goes: one of its priorities in a two-level plan, else one of its strategic ambitions."""
         super().__init__(*args, **kwargs)
+        self.strategy = strategy or Strategy()  # the default words, for a form about no strategy
+        action = in_sentence(self.strategy.action_word)
+        self.fields["title"].error_messages["required"] = f"Enter the {action}'s title"
+        self.fields["status"].error_messages["required"] = f"Choose the {action}'s status"
+        self.fields["lead_organisation"].help_text = format_html(
+            "The agency that leads the {}, as the plan names it.", action
+        )
+        self.fields["lead_organisation"].error_messages["required"] = (
+            f"Choose the organisation that leads the {action}"
+        )
+        self.fields["owner"].help_text = format_html(
+            "The one person accountable for the {}’s returns: an active member of the partnership. "
+            "Leave it empty where the plan names no one: the lead organisation’s nominated contact "
+            "then answers for it.",
+            action,
+        )
+        self.fields["partner_organisations"].help_text = format_html(
+            "Other agencies of the partnership that contribute to the {}.", action
+        )
+        self.fields["published_reference"].help_text = format_html(
+            "The number the published plan gives this {}, such as 2.1.10. Leave it empty to number it "
+            "by its place in the plan.",
+            action,
+        )
+        self.place = None
+        if chooses_place:
+            self.place = "ambition" if self.strategy.has_ambitions else "priority"
+            self.fields[self.place] = self._place_field()
         members = User.objects.members_of(partnership)
         self.fields["owner"].queryset = members
         self.fields["delegates"].queryset = members
@@ -142,16 +200,21 @@ class ActionForm(forms.ModelForm):
         self.is_revisable = self.instance.pk is not None
         if self.is_revisable:
             self.initial["due"] = self.instance.timescale
+            self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
         else:
             del self.fields["due_revision_reason"]  # a new action's due date is the one first agreed
         self.helper = form_helper(
+            *([Field.select(self.place)] if self.place else []),
             Field.text("title"),
+            Field.text("published_reference", field_width=Fixed.TEN),
             Field.textarea("description", rows=4),
             Field.select("lead_organisation"),
             Field.checkboxes("lead_partners", small=True),
             Field.select("owner"),
             Field.checkboxes("delegates", small=True),
             Field.checkboxes("partner_organisations", small=True),
+            Field.text("other_partners"),
+            Field.text("tag_names"),
             Field("starts_on"),
             Field.text("due", field_width=20),
             *([Field.textarea("due_revision_reason", rows=3)] if self.is_revisable else []),
@@ -160,8 +223,44 @@ class ActionForm(forms.ModelForm):
             Field.textarea("resources", rows=3),
             Field.textarea("success_measure", rows=3),
             "version",
-            Button("save", button),
+            Button("save", conditional_escape(button)),  # crispy-forms-gds shows a button's text as markup
         )
+
+    def _place_field(self) -> forms.ModelChoiceField:
+        """Where the new action goes, among the strategy's own priorities or ambitions, in order."""
+        words = self.strategy.words
+        action = in_sentence(words.action)
+        if self.place == "priority":
+            queryset = Priority.objects.filter(strategy=self.strategy).order_by("order")
+            label, plural = words.priority, words.priorities
+        else:
+            queryset = (
+                StrategicAmbition.objects.filter(priority__strategy=self.strategy)
+                .select_related("priority")
+                .order_by("priority__order", "order")
+            )
+            label, plural = words.ambition, words.ambitions
+        word = in_sentence(label)
+        return forms.ModelChoiceField(
+            queryset=queryset,
+            label=conditional_escape(label),  # crispy-forms-gds shows a label as markup
+            help_text=format_html("The {} goes at the end of the {} chosen.", action, word),
+            empty_label=f"Choose {with_article(word)}",
+            error_messages={
+                "required": f"Choose the {word} the {action} comes under",
+                "invalid_choice": f"Choose one of the strategy's {in_sentence(plural)}",
+            },
+        )
+
+    def clean_tag_names(self) -> list[str]:
+        """The themes and places as written, one per comma; each as long as a tag's name may be."""
+        names = [" ".join(name.split()) for name in self.cleaned_data["tag_names"].split(",")]
+        limit = Tag._meta.get_field("name").max_length
+        if any(len(name) > limit for name in names):
+            raise ValidationError(
+                f"Each theme or place must be {limit} characters or fewer: separate them with commas"
+            )
+        return [name for name in names if name]
 
     def clean_due(self) -> Timescale:
         try:

@@ -2,8 +2,10 @@
 
 from crispy_forms_gds.layout import Button, Field
 from django import forms
+from openpyxl.utils import get_column_letter
 
 from core.forms import form_helper
+from delivery.imports.matching import column_choices, columns_problems, headings_in_words
 from priorities.models import Strategy
 
 
@@ -51,3 +53,41 @@ class PlanImportConfirmForm(forms.Form):
         help_text="Otherwise an empty cell leaves that field of an existing action as it is.",
     )
     update_preview = forms.BooleanField(required=False)
+
+
+class PlanImportColumnsForm(forms.Form):
+    """Which field of the plan each of the file's columns holds: one select per column, `column_<position>`.
+
+    Each field may be chosen for one column, and every field the strategy needs must be chosen.
+    """
+
+    def __init__(self, *args, headings: list[str], positions: list[int], strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        choices = column_choices()
+        for position in positions:
+            self.fields[f"column_{position}"] = forms.ChoiceField(
+                choices=choices,
+                required=False,
+                label=headings[position] or f"Column {get_column_letter(position + 1)} (no heading)",
+                error_messages={"invalid_choice": "Choose a field of the plan, or “Do not import”"},
+            )
+        self.helper = form_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        twice, missing = columns_problems(columns=self.columns, strategy=self.strategy)
+        for position, message in twice.items():
+            self.add_error(f"column_{position}", message)
+        if missing:
+            self.add_error(None, f"Choose a column for {headings_in_words(missing)}")
+        return cleaned
+
+    @property
+    def columns(self) -> dict[int, str]:
+        """The chosen field of each column, by position, leaving out those not imported."""
+        return {
+            int(name.removeprefix("column_")): key
+            for name, key in getattr(self, "cleaned_data", {}).items()
+            if name.startswith("column_") and key
+        }

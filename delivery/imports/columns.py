@@ -18,14 +18,27 @@ class Column:
 
 COLUMNS = (
     Column(
-        "reference", "Reference", True, "The action's number: priority.ambition.action, such as 1.2.3.", 12
+        "reference",
+        "Reference",
+        True,
+        "The action's number: priority.ambition.action, such as 1.2.3 (priority.action, such as 1.3, in "
+        "a two-level plan), or the plan's own numbering, such as 2.1.10 or A3, which is kept as published.",
+        12,
     ),
-    Column("priority", "Priority", True, "The priority's number or title. May be left empty.", 28),
+    Column(
+        "priority",
+        "Priority",
+        True,
+        "The priority's number or title; a title the strategy does not have yet adds that priority. "
+        "May be left empty when the reference is priority.ambition.action.",
+        28,
+    ),
     Column(
         "ambition",
         "Strategic ambition",
         True,
-        "The ambition's number within its priority, or its title. May be left empty.",
+        "The ambition's number within its priority, or its title; a new title adds that ambition. May "
+        "be left empty. Not used in a two-level plan.",
         32,
     ),
     Column("title", "Action", True, "What will be done, in up to 300 characters.", 40),
@@ -33,22 +46,25 @@ COLUMNS = (
     Column(
         "owner",
         "Owner email",
-        True,
-        "The email address of the one person accountable: an active member of the partnership.",
+        False,
+        "The lead officer, one person: their email address or name, such as Sam Jones. Someone who "
+        "is not a member yet is listed to invite. Empty: the lead organisation's nominated contact "
+        "answers for the returns.",
         30,
     ),
     Column(
         "delegates",
         "Delegate emails",
         False,
-        "Email addresses of people who may update progress for the owner, separated by commas.",
+        "Email addresses or names of people who may update progress for the owner, separated by commas.",
         30,
     ),
     Column(
         "partners",
         "Partner organisations",
         False,
-        "Short names of the partner organisations, separated by commas, such as LFB, MPS.",
+        "The partners, separated by commas: organisations by name or short name, such as LFB, MPS; "
+        "any other partner, such as third sector, is kept as written.",
         24,
     ),
     Column(
@@ -70,7 +86,8 @@ COLUMNS = (
         "status",
         "Status",
         False,
-        "Not started, In progress, Completed, Cancelled or On hold. Empty: not started, or unchanged.",
+        "Not started, In progress, Outstanding, Completed (or Complete, Done), Cancelled or On hold. "
+        "Empty: not started, or unchanged.",
         14,
     ),
     Column("resources", "Resources or funding", False, "Any resources or funding note.", 30),
@@ -82,7 +99,7 @@ COLUMNS = (
         "Needed when the row moves an existing action's due date; leave empty otherwise.",
         30,
     ),
-    # The lead agencies come last, so that files written before them keep their columns' places.
+    # Columns added later come last, so that files written before them keep their columns' places.
     Column(
         "lead_organisation",
         "Lead organisation",
@@ -98,10 +115,26 @@ COLUMNS = (
         "Further agencies that lead it jointly, by name or short name, separated by commas.",
         24,
     ),
+    Column(
+        "completed_on",
+        "Date completed",
+        False,
+        "For a completed action, the day it was completed (DD/MM/YYYY): it is rated Blue in the "
+        "reporting period containing that day. May be empty.",
+        14,
+    ),
+    Column(
+        "tags",
+        "Themes and places",
+        False,
+        "Cross-cutting themes and places, separated by commas, such as VAWG, Town centre.",
+        24,
+    ),
 )
 # The optional text and list columns whose empty cell leaves an existing action's field as it is,
 # unless the person importing asks for the fields the file leaves empty to be cleared.
 CLEARABLE = (
+    "owner",
     "description",
     "delegates",
     "partners",
@@ -109,6 +142,14 @@ CLEARABLE = (
     "success_measure",
     "lead_organisation",
     "lead_partners",
+    "completed_on",
+    "tags",
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 HEADINGS = {column.key: column.heading for column in COLUMNS}
+
+
+def required_keys(strategy) -> set[str]:
+    """The columns a file for this strategy must have: a two-level plan has no ambitions."""
+    keys = {column.key for column in COLUMNS if column.is_required}
+    return keys if strategy is None or strategy.has_ambitions else keys - {"ambition"}

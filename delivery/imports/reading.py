@@ -1,15 +1,17 @@
-"""Reading an uploaded delivery plan (.xlsx or .csv) into rows of cell text, refusing what cannot be read.
+"""Reading an uploaded delivery plan (.xlsx or .csv) into its headings and rows of cell text, refusing
+what cannot be read.
 
-The limits below keep a small file from unpacking into a huge one (issue 8). The heading row is found
-and matched to `COLUMNS` here too, since a file without the required columns cannot be read at all.
+The limits below keep a small file from unpacking into a huge one (issue 8). The first filled row is
+the file's headings, kept as written; which heading holds which field is for `matching` to say, and
+`rows_by_column` then keys each row's cells by field.
 """
 
 import csv
 import datetime
 import io
 import logging
-import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import openpyxl
@@ -18,7 +20,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from core.limits import TEXT_MAX_LENGTH
-from delivery.imports.columns import COLUMNS, HEADINGS, SHEET_TITLE
+from delivery.imports.columns import SHEET_TITLE
+from delivery.imports.matching import (
+    HEADING_MAX_LENGTH,
+    heading_cleaned,
+    heading_normalised,
+    template_column,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +47,36 @@ NOT_A_SPREADSHEET = (
 )
 
 
-def plan_file_read(*, file) -> list[dict]:
-    """The data rows of an uploaded .xlsx or .csv, as {"row": number, "values": {column key: text}}.
+@dataclass(frozen=True)
+class PlanFile:
+    """An uploaded plan as read: its headings by position ("" where a column has none), and its
+    non-empty rows as {"row": number in the file, "cells": [text by position]}."""
 
-    Only columns present in the file appear in `values`. The content decides how the file is read,
-    not its name, though a file named .xlsx must really be a workbook. Anything that cannot be read
-    raises a ValidationError for the "file" field.
+    headings: list[str]
+    rows: list[dict]
+
+    @property
+    def positions(self) -> list[int]:
+        """The positions of the columns that have a heading or a value."""
+        filled = {i for row in self.rows for i, text in enumerate(row["cells"]) if text}
+        return [i for i, heading in enumerate(self.headings) if heading or i in filled]
+
+    @property
+    def samples(self) -> dict[int, str]:
+        """The first value under each column, by position: what the matching page shows of it."""
+        samples: dict[int, str] = {}
+        for row in self.rows:
+            for i, text in enumerate(row["cells"]):
+                if text and i not in samples:
+                    samples[i] = text
+        return samples
+
+
+def plan_file_read(*, file) -> PlanFile:
+    """The headings and rows of an uploaded .xlsx or .csv.
+
+    The content decides how the file is read, not its name, though a file named .xlsx must really be
+    a workbook. Anything that cannot be read raises a ValidationError for the "file" field.
     """
     name = getattr(file, "name", "") or ""
     if PurePath(name).suffix.lower() not in {".xlsx", ".csv"}:
@@ -130,8 +162,13 @@ def _csv_table(data: bytes):
     if "\x00" in text:
         raise _file_error(NOT_A_SPREADSHEET)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    # The separator that splits the headings into the template's, else into the most headings.
     delimiter = max(
-        [",", ";", "\t"], key=lambda d: sum(_heading_key(h) is not None for h in first_line.split(d))
+        [",", ";", "\t"],
+        key=lambda d: (
+            sum(template_column(h) is not None for h in first_line.split(d)),
+            sum(bool(h.strip()) for h in first_line.split(d)),
+        ),
     )
     try:
         yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
@@ -140,16 +177,6 @@ def _csv_table(data: bytes):
             "The selected file cannot be read as CSV: check that it was saved as CSV and that no cell is "
             "extremely long"
         ) from error
-
-
-def _heading_key(heading) -> str | None:
-    """The column key a heading names: case, spacing and a bracketed note such as "(DD/MM/YYYY)" aside."""
-    text = re.sub(r"\(.*?\)", "", _cell_text(heading).replace("\ufeff", ""))
-    text = " ".join(text.replace("*", "").split()).lower()
-    for column in COLUMNS:
-        if text == column.heading.lower():
-            return column.key
-    return None
 
 
 def _cell_text(value) -> str:
@@ -169,9 +196,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _rows_of(table) -> list[dict]:
-    """Find the heading row, check the columns, and collect the non-empty rows below it."""
-    header = None
+def _rows_of(table) -> PlanFile:
+    """Find the heading row, check the headings, and collect the non-empty rows below it."""
+    headings = None
     rows = []
     total = 0
     for number, values in table:
@@ -184,7 +211,7 @@ def _rows_of(table) -> list[dict]:
         for position, text in enumerate(texts):
             if len(text) > MAX_CELL_CHARACTERS:
                 raise _file_error(
-                    f"Row {number:,}, {_column_name(position, header)}: a cell must be "
+                    f"Row {number:,}, {_column_name(position, headings)}: a cell must be "
                     f"{MAX_CELL_CHARACTERS:,} characters or fewer (it has {len(text):,})"
                 )
             total += len(text)
@@ -196,50 +223,70 @@ def _rows_of(table) -> list[dict]:
             )
         if not any(texts):
             continue
-        if header is None:
-            header = _columns_of(texts)
+        if headings is None:
+            headings = _headings_of(texts)
             continue
         if len(rows) == MAX_ROWS:
             raise _file_error(
                 f"The selected file has more than {MAX_ROWS:,} actions: split it into smaller files"
             )
-        rows.append(
-            {
-                "row": number,
-                "values": {key: (texts[i] if i < len(texts) else "") for i, key in header.items()},
-            }
-        )
-    if header is None:
+        while texts and not texts[-1]:
+            texts.pop()
+        rows.append({"row": number, "cells": texts})
+    if headings is None:
         raise _file_error("The selected file is empty")
     if not rows:
         raise _file_error("The selected file has no actions under its headings")
-    return rows
+    width = max(len(headings), *(len(row["cells"]) for row in rows))
+    return PlanFile(headings=headings + [""] * (width - len(headings)), rows=rows)
 
 
-def _column_name(position: int, header: dict[int, str] | None) -> str:
-    """A column as a spreadsheet shows it, with its heading when it is one of the plan's: "column D (Action)"."""
+def rows_by_column(rows: list[dict], columns: dict[int, str]) -> list[dict]:
+    """Rows as the checker takes them, {"row": number, "values": {column key: text}}, for the
+    columns matched to a field."""
+    return [
+        {
+            "row": row["row"],
+            "values": {
+                key: (row["cells"][i] if i < len(row["cells"]) else "") for i, key in sorted(columns.items())
+            },
+        }
+        for row in rows
+    ]
+
+
+def _column_name(position: int, headings: list[str] | None) -> str:
+    """A column as a spreadsheet shows it, with its heading where it has one: "column D (Action)"."""
     letter = f"column {get_column_letter(position + 1)}"
-    key = (header or {}).get(position)
-    return f"{letter} ({HEADINGS[key]})" if key else letter
+    heading = (headings or [])[position] if position < len(headings or []) else ""
+    if len(heading) > 40:
+        heading = heading[:39] + "…"
+    return f"{letter} ({heading})" if heading else letter
 
 
-def _columns_of(headings: list[str]) -> dict[int, str]:
-    """Which position holds which column, refusing a file without every required column."""
-    positions: dict[int, str] = {}
-    seen: set[str] = set()
-    for i, heading in enumerate(headings):
-        key = _heading_key(heading)
-        if key is None:
+def _headings_of(texts: list[str]) -> list[str]:
+    """The file's headings as shown on the page, refusing ones that cannot be matched or remembered."""
+    headings = [heading_cleaned(text) for text in texts]
+    while headings and not headings[-1]:
+        headings.pop()
+    seen: dict[str, int] = {}
+    for position, heading in enumerate(headings):
+        normalised = heading_normalised(heading)
+        # Normalising can lengthen a heading (one Arabic ligature is 18 letters): both must fit.
+        length = max(len(heading), len(normalised))
+        if length > HEADING_MAX_LENGTH:
+            raise _file_error(
+                f"The heading of {_column_name(position, None)} is too long ({length:,} characters): a "
+                f"heading must be {HEADING_MAX_LENGTH} characters or fewer. The first row of the file "
+                "must hold the column headings"
+            )
+        if not normalised:
             continue
-        if key in seen:
-            raise _file_error(f"The column “{HEADINGS[key]}” appears more than once in the selected file")
-        seen.add(key)
-        positions[i] = key
-    missing = [c.heading for c in COLUMNS if c.is_required and c.key not in seen]
-    if missing:
-        raise _file_error(
-            "The selected file is missing these columns: "
-            + ", ".join(missing)
-            + ". Its first row must hold the column headings of the template"
-        )
-    return positions
+        if normalised in seen:
+            first = get_column_letter(seen[normalised] + 1)
+            raise _file_error(
+                f"The column “{heading}” appears more than once in the selected file (columns {first} and "
+                f"{get_column_letter(position + 1)}): give each column a heading of its own"
+            )
+        seen[normalised] = position
+    return headings

@@ -1,10 +1,10 @@
-"""What importing one row does (`RowPlan`, `Outcome`), and the action's fields the row would write."""
+"""What importing one row does (`RowPlan`, `Outcome`), the action's fields the row would write, and
+what a checked file needs beside its rows (`import_summary`: people to invite, new priorities)."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from delivery.imports.columns import HEADINGS
-from delivery.models import Action
+from delivery.models import Action, ReportingPeriod
 from priorities.models import StrategicAmbition
 
 TEXT_FIELDS = ("title", "description", "resources", "success_measure")
@@ -17,6 +17,15 @@ class Outcome:
     ERROR = "error"
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A completion the row makes: the open reporting period it is rated Blue in (None: not rated),
+    and what the preview says about it."""
+
+    period: ReportingPeriod | None
+    note: str
+
+
 @dataclass
 class RowPlan:
     """What importing one row would do, with the values it would write or the problems it has."""
@@ -26,6 +35,7 @@ class RowPlan:
     reference: str = ""
     errors: list[dict] = field(default_factory=list)
     cleaned: dict = field(default_factory=dict)
+    # Unsaved (no pk) when the file makes it: the import creates it with its priority if that is new.
     ambition: StrategicAmbition | None = None
     order: int | None = None
     action: Action | None = None
@@ -34,6 +44,13 @@ class RowPlan:
     differences: list[dict] = field(default_factory=list)
     # The headings of the filled fields this row's empty cells leave as they are.
     kept_empty: list[str] = field(default_factory=list)
+    # People named who are not members, as written, by column key ("owner", "delegates").
+    to_invite: dict[str, list[str]] = field(default_factory=dict)
+    new_priority: str = ""
+    new_ambition: str = ""
+    completion: Completion | None = None
+    # What the preview says about the row beside its changes: partners kept as written, completion.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def outcome(self) -> str:
@@ -57,14 +74,20 @@ class RowPlan:
             "changes": self.changes,
             "differences": self.differences,
             "kept_empty": self.kept_empty,
+            "to_invite": [name for names in self.to_invite.values() for name in names],
+            "new_priority": self.new_priority,
+            "new_ambition": self.new_ambition,
+            "notes": self.notes,
         }
 
 
-def row_data(cleaned: dict, action: Action | None, today: datetime.date) -> dict:
-    """The action's fields as the row would leave them, by name, as the delivery services take them.
+def row_data(cleaned: dict, action: Action | None) -> dict:
+    """The action's fields as the row would leave them, by name, as the delivery services take them
+    (`tags` as names, made into the partnership's themes when written).
 
-    The file has no completion date: a completed action keeps the one recorded, else completes today.
-    """
+    A completed action keeps the file's completion date, else the one recorded, else none: never the
+    day of the import. A date the file gives an action that is not completed is left for the validator
+    to refuse."""
     data = {
         key: cleaned[key]
         for key in (
@@ -75,18 +98,38 @@ def row_data(cleaned: dict, action: Action | None, today: datetime.date) -> dict
             "due_revision_reason",
             "owner",
             "status",
+            "other_partners",
+            "published_reference",
+            "tags",
+            "delegates",
+            "lead_organisation",  # None: the lead officer's organisation
+            "lead_partners",
         )
         if key in cleaned
     }
-    if "delegates" in cleaned:
-        data["delegates"] = cleaned["delegates"]
     if "partners" in cleaned:
         data["partner_organisations"] = cleaned["partners"]
-    if "lead_organisation" in cleaned:
-        data["lead_organisation"] = cleaned["lead_organisation"]  # None: the lead officer's organisation
-    if "lead_partners" in cleaned:
-        data["lead_partners"] = cleaned["lead_partners"]
     status = data.get("status", action.status if action else Action.Status.NOT_STARTED)
-    completed_on = action.completed_on if action else None
-    data["completed_on"] = (completed_on or today) if status == Action.Status.COMPLETED else None
+    if "completed_on" in cleaned:
+        data["completed_on"] = cleaned["completed_on"]
+    else:
+        recorded = action.completed_on if action else None
+        data["completed_on"] = recorded if status == Action.Status.COMPLETED else None
     return data
+
+
+def import_summary(rows: list[dict]) -> dict:
+    """What a checked file needs beside its rows, for its preview: the people it names who are not
+    members (`people_to_invite`: name as first written, and the rows), and the priorities and
+    strategic ambitions it adds."""
+    people: dict[str, dict] = {}
+    for row in rows:
+        for name in row.get("to_invite", []):
+            person = people.setdefault(" ".join(name.casefold().split()), {"name": name, "rows": []})
+            if row["row"] not in person["rows"]:
+                person["rows"].append(row["row"])
+    return {
+        "people_to_invite": list(people.values()),
+        "new_priorities": list(dict.fromkeys(r["new_priority"] for r in rows if r.get("new_priority"))),
+        "new_ambitions": list(dict.fromkeys(r["new_ambition"] for r in rows if r.get("new_ambition"))),
+    }

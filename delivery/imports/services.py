@@ -9,7 +9,6 @@ LocMemCache is per process: with several server processes, a page served by anot
 no progress until the end unless a shared cache (Redis, Memcached, database) is configured.
 """
 
-import datetime
 import logging
 import threading
 from pathlib import PurePath
@@ -21,12 +20,25 @@ from django.utils import timezone
 
 from accounts.models import Partnership, User
 from core.conflicts import version_of
+from core.ratings import Rating
+from core.text import count_of
 from delivery.imports.checking import Checker
-from delivery.imports.reading import plan_file_read
+from delivery.imports.columns import COLUMNS, HEADINGS, required_keys
+from delivery.imports.matching import (
+    columns_known,
+    columns_problems,
+    columns_remembered,
+    heading_normalised,
+    headings_in_words,
+    template_column,
+)
+from delivery.imports.reading import plan_file_read, rows_by_column
 from delivery.imports.row_plan import Outcome, RowPlan, row_data
-from delivery.models import Action, PlanImport
-from delivery.services.actions import action_create, action_update
-from priorities.models import Strategy
+from delivery.models import Action, ImportColumnMatch, PlanImport
+from delivery.services.actions import action_create, action_update, tags_named
+from delivery.services.updates import UPDATE_FIELDS, progress_update_initial, progress_update_save
+from priorities.models import Priority, StrategicAmbition, Strategy
+from priorities.services import actions_ambition_of, ambition_create, priority_create
 
 logger = logging.getLogger(__name__)
 
@@ -35,32 +47,130 @@ PROGRESS_EVERY = 50
 
 
 def plan_import_check(*, partnership: Partnership, strategy: Strategy, uploaded_by: User, file) -> PlanImport:
-    """Read and check an uploaded delivery plan against a strategy, changing nothing in the plan.
+    """Read an uploaded delivery plan and check it against a strategy, changing nothing in the plan.
 
-    Returns a PlanImport in preview holding every row and its problems. A file that cannot be
-    imported at all (wrong type, too big, missing columns) raises ValidationError and saves nothing.
+    When every heading is the template's or one the partnership matched before, the rows are checked
+    at once: the PlanImport is in preview, holding every row and its problems. Otherwise it waits in
+    MATCHING for its columns to be matched (`plan_import_columns_match`). A file that cannot be
+    imported at all (wrong type, too big, too few columns) raises ValidationError and saves nothing.
     """
     if strategy.partnership_id != partnership.pk:
         raise ValidationError({"strategy": "Choose a strategy of this partnership"})
-    rows = plan_file_read(file=file)
-    plans = Checker(strategy).check(rows)
+    plan_file = plan_file_read(file=file)
+    positions = plan_file.positions
+    required = required_keys(strategy)
+    if len(positions) < len(required):
+        raise ValidationError(
+            {
+                "file": f"The selected file has only {count_of(len(positions), 'column')}: a delivery plan "
+                f"needs at least {len(required)}, for "
+                f"{headings_in_words([c.heading for c in COLUMNS if c.key in required])}. Its first row "
+                "must hold the column headings"
+            }
+        )
+    headings = plan_file.headings
+    if all(template_column(headings[position]) for position in positions):
+        # The template's own headings, without a column it needs: matching cannot mend that.
+        template = {position: template_column(headings[position]) for position in positions}
+        twice, missing = columns_problems(columns=template, strategy=strategy)
+        if twice:
+            raise ValidationError(
+                {
+                    "file": f"The column “{HEADINGS[template[min(twice)]]}” appears more than once in the selected file"
+                }
+            )
+        if missing:
+            raise ValidationError(
+                {
+                    "file": f"The selected file is missing these columns: {', '.join(missing)}. Its first "
+                    "row must hold the column headings of the template"
+                }
+            )
+    remembered = columns_remembered(partnership=partnership, headings=headings)
+    columns = columns_known(headings=headings, remembered=remembered, positions=positions)
+    if columns is not None and any(columns_problems(columns=columns, strategy=strategy)):
+        columns = None  # what was remembered does not fit this file: ask again
     plan_import = PlanImport(
         partnership=partnership,
         strategy=strategy,
         uploaded_by=uploaded_by,
         file_name=PurePath(getattr(file, "name", "") or "plan").name[:255],
-        total_rows=len(plans),
+        headings=plan_file.headings,
+        rows=plan_file.rows,
+        total_rows=len(plan_file.rows),
     )
-    _record_check(plan_import, plans)
     # Reading and checking happen outside any transaction: on SQLite a transaction takes the
     # database's write lock, which no one should wait on while a 2 MB file is parsed.
+    if columns is None:
+        plan_import.state = PlanImport.State.MATCHING
+    else:
+        _record_columns(plan_import, columns)
     plan_import.full_clean()
     plan_import.save()
     return plan_import
 
 
+def plan_import_columns_match(*, plan_import: PlanImport, columns: dict[int, str]) -> PlanImport:
+    """Say which of the file's columns holds which field, remember that for the partnership's next
+    file, and check the rows with those columns: the import goes on to its preview.
+
+    `columns` maps a position in the file to a column key; a column left out is not imported. Each
+    field may be chosen once, and every field the strategy needs must be (else ValidationError, and
+    nothing changes).
+    """
+    with transaction.atomic():
+        locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+        if locked.state not in (PlanImport.State.MATCHING, PlanImport.State.PREVIEW):
+            raise ValidationError("This file has already been imported, or is being imported.")
+        if not locked.headings or any("cells" not in row for row in locked.rows):
+            raise ValidationError(
+                "This file was checked before its columns could be matched: upload it again."
+            )
+        positions = set(range(len(locked.headings)))
+        if not set(columns) <= positions or not set(columns.values()) <= set(HEADINGS):
+            raise ValidationError("Choose a field of the plan, or “Do not import”, for each column.")
+        twice, missing = columns_problems(columns=columns, strategy=locked.strategy)
+        if twice or missing:
+            raise ValidationError(
+                [
+                    *dict.fromkeys(twice.values()),
+                    *([f"Choose a column for {headings_in_words(missing)}"] if missing else []),
+                ]
+            )
+        for position, heading in enumerate(locked.headings):
+            normalised = heading_normalised(heading)
+            if normalised:
+                ImportColumnMatch.objects.update_or_create(
+                    partnership_id=locked.partnership_id,
+                    heading=normalised,
+                    defaults={"column": columns.get(position, "")},
+                )
+        _record_columns(locked, columns)
+        locked.state = PlanImport.State.PREVIEW
+        locked.save(update_fields=["columns", "rows", "errors", "state"])
+    return locked
+
+
+def _record_columns(plan_import: PlanImport, columns: dict[int, str]) -> None:
+    """Check the file's rows with these columns, keeping each row's cells for matching them again."""
+    plan_import.columns = {str(position): key for position, key in sorted(columns.items())}
+    plans = Checker(plan_import.strategy, clear_empty=plan_import.clear_empty).check(
+        rows_by_column(plan_import.rows, columns)
+    )
+    _record_check(plan_import, plans)
+
+
+def plan_import_columns(plan_import: PlanImport) -> dict[int, str]:
+    """Which position of the file holds which field, as matched."""
+    return {int(position): key for position, key in plan_import.columns.items()}
+
+
 def _record_check(plan_import: PlanImport, plans: list[RowPlan]) -> None:
-    plan_import.rows = [plan.as_json() for plan in plans]
+    cells = {row["row"]: row["cells"] for row in plan_import.rows if "cells" in row}
+    plan_import.rows = [
+        {**plan.as_json(), "cells": cells[plan.number]} if plan.number in cells else plan.as_json()
+        for plan in plans
+    ]
     plan_import.errors = [error for plan in plans for error in plan.errors]
 
 
@@ -221,12 +331,18 @@ def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tupl
             "Upload the file again to check it against the plan as it is now."
         )
     created = updated = 0
-    today = timezone.localdate()
     reason = f"Imported from {plan_import.file_name}"
+    made: dict[int, Priority | StrategicAmbition] = {}
     for done, plan in enumerate(plans, start=1):
         if plan.outcome in (Outcome.CREATE, Outcome.UPDATE):
             try:
-                _action_write(plan=plan, today=today, reason=reason, user=user)
+                _action_write(
+                    plan=plan,
+                    partnership=strategy.partnership,
+                    reason=reason,
+                    user=user or plan_import.uploaded_by,
+                    made=made,
+                )
             except ValidationError as error:
                 raise _ImportFailed(f"Row {plan.number}: {' '.join(error.messages)}") from error
             if plan.outcome == Outcome.CREATE:
@@ -242,12 +358,53 @@ def _finish(plan_import_id: int, **fields) -> None:
     PlanImport.objects.filter(pk=plan_import_id).update(finished_at=timezone.now(), **fields)
 
 
-def _action_write(*, plan: RowPlan, today: datetime.date, reason: str, user: User | None) -> Action:
-    """Create the row's action, or bring the existing one into line with the row, through the services."""
-    data = row_data(plan.cleaned, plan.action, today)
+def _action_write(
+    *, plan: RowPlan, partnership: Partnership, reason: str, user: User | None, made: dict
+) -> Action:
+    """Create the row's action (and the priority and ambition the file adds, once: `made`), or bring
+    the existing one into line with the row, through the services; then rate a completion the row
+    makes Blue in its reporting period, as a submitted progress update."""
+    data = row_data(plan.cleaned, plan.action)
+    if "tags" in data:
+        data["tags"] = tags_named(partnership=partnership, names=data["tags"])
     if plan.action is None:
-        return action_create(ambition=plan.ambition, order=plan.order, data=data, reason=reason, by=user)
-    # The action was read, locked, in this transaction: nobody can have saved it since.
-    return action_update(
-        action=plan.action, data=data, version=version_of(plan.action), reason=reason, by=user
-    )
+        ambition = _ambition_made(plan.ambition, made)
+        action = action_create(ambition=ambition, order=plan.order, data=data, reason=reason, by=user)
+    else:
+        # The action was read, locked, in this transaction: nobody can have saved it since.
+        action = action_update(
+            action=plan.action, data=data, version=version_of(plan.action), reason=reason, by=user
+        )
+    period = plan.completion.period if plan.completion else None
+    if period is not None and user is not None:
+        update = progress_update_initial(action=action, period=period)
+        update_data = {name: getattr(update, name) for name in UPDATE_FIELDS}
+        update_data.update(rating=Rating.BLUE, percent_complete=100)
+        if not update_data["narrative"].strip():
+            update_data["narrative"] = f"Completed on {action.completed_on:%d/%m/%Y}. {reason}."
+        progress_update_save(
+            action=action,
+            period=period,
+            author=user,
+            data=update_data,
+            version=version_of(update),
+            submit=True,
+        )
+    return action
+
+
+def _ambition_made(ambition: StrategicAmbition, made: dict) -> StrategicAmbition:
+    """The row's ambition, created (with its priority) when the file adds it; each once per import."""
+    if ambition.pk is not None:
+        return ambition
+    if id(ambition) not in made:
+        priority = ambition.priority
+        if priority.pk is None:
+            if id(priority) not in made:
+                made[id(priority)] = priority_create(strategy=priority.strategy, title=priority.title)
+            priority = made[id(priority)]
+        if priority.strategy.has_ambitions:
+            made[id(ambition)] = ambition_create(priority=priority, title=ambition.title)
+        else:
+            made[id(ambition)] = actions_ambition_of(priority)
+    return made[id(ambition)]

@@ -11,7 +11,7 @@ from accounts.models import Organisation
 from core.timescales import ONGOING
 from delivery.imports.columns import COLUMNS, SHEET_TITLE
 from delivery.models import Action
-from priorities.models import StrategicAmbition, Strategy
+from priorities.models import Priority, StrategicAmbition, Strategy
 
 
 def plan_template_xlsx(*, strategy: Strategy | None) -> bytes:
@@ -23,8 +23,8 @@ def plan_export_xlsx(*, strategy: Strategy) -> bytes:
     """The strategy's delivery plan in the template's columns, ready to be changed and imported again."""
     actions = (
         Action.objects.filter(ambition__priority__strategy=strategy)
-        .select_related("ambition__priority", "owner", "lead_organisation")
-        .prefetch_related("delegates", "partner_organisations", "lead_partners")
+        .select_related("ambition__priority__strategy", "owner", "lead_organisation")
+        .prefetch_related("delegates", "partner_organisations", "lead_partners", "tags")
         .in_order()
     )
     return _workbook(strategy=strategy, actions=actions)
@@ -54,16 +54,19 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
     sheet.freeze_panes = "A2"
     for action in actions:
         priority = action.ambition.priority
+        partners = sorted(_text(o.short_name) for o in action.partner_organisations.all())
         sheet.append(
             [
-                action.reference,
+                _text(action.reference),
                 _name(priority.title, priority.order),
-                _name(action.ambition.title, action.ambition.order),
+                _name(action.ambition.title, action.ambition.order)
+                if priority.strategy.has_ambitions
+                else "",
                 _text(action.title),
                 _text(action.description),
                 (action.owner.email or action.owner.username) if action.owner else "",
                 ", ".join(sorted(u.email or u.username for u in action.delegates.all())),
-                ", ".join(sorted(o.short_name for o in action.partner_organisations.all())),
+                ", ".join([*partners, _text(action.other_partners)] if action.other_partners else partners),
                 action.starts_on,
                 action.due_timescale or action.due_on or ONGOING,
                 action.get_status_display(),
@@ -72,9 +75,13 @@ def _workbook(*, strategy: Strategy | None, actions) -> bytes:
                 "",  # why the due date changed: filled in only to move it
                 _text(action.lead_organisation.short_name) if action.lead_organisation else "",
                 ", ".join(sorted(_text(o.short_name) for o in action.lead_partners.all())),
+                action.completed_on,
+                ", ".join(_text(tag.name) for tag in action.tags.all()),
             ]
         )
-    date_columns = [i for i, c in enumerate(COLUMNS, start=1) if c.key in ("starts_on", "due_on")]
+    date_columns = [
+        i for i, c in enumerate(COLUMNS, start=1) if c.key in ("starts_on", "due_on", "completed_on")
+    ]
     for row in sheet.iter_rows(min_row=2):
         for i in date_columns:
             row[i - 1].number_format = "DD/MM/YYYY"
@@ -109,11 +116,19 @@ def _guidance_sheet(sheet, strategy: Strategy | None) -> None:
     if strategy is None:
         return
     sheet.append([])
-    sheet.append([f"Priorities and strategic ambitions of {_text(strategy.title)}", ""])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    ambitions = StrategicAmbition.objects.filter(priority__strategy=strategy).select_related("priority")
-    for ambition in ambitions.order_by("priority__order", "order"):
-        sheet.append([ambition.reference, f"{_text(ambition.priority.title)}: {_text(ambition.title)}"])
+    if strategy.has_ambitions:
+        sheet.append([f"Priorities and strategic ambitions of {_text(strategy.title)}", ""])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        ambitions = StrategicAmbition.objects.filter(priority__strategy=strategy).select_related("priority")
+        for ambition in ambitions.order_by("priority__order", "order"):
+            sheet.append(
+                [_text(ambition.reference), f"{_text(ambition.priority.title)}: {_text(ambition.title)}"]
+            )
+    else:
+        sheet.append([f"Priorities of {_text(strategy.title)} (two levels: no strategic ambitions)", ""])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        for priority in Priority.objects.filter(strategy=strategy).order_by("order"):
+            sheet.append([_text(priority.reference), _text(priority.title)])
     sheet.append([])
     sheet.append(["Partner organisations", ""])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

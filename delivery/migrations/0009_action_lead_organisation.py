@@ -13,12 +13,13 @@ def lead_by_owners_organisation(apps, schema_editor):
     organisation_of = {
         (m.partnership_id, m.user_id): m.organisation_id for m in Membership.objects.all().iterator()
     }
-    for action in Action.objects.filter(lead_organisation__isnull=True).select_related(
-        "ambition__priority__strategy"
-    ):
+    actions = list(
+        Action.objects.filter(lead_organisation__isnull=True).select_related("ambition__priority__strategy")
+    )
+    for action in actions:
         partnership_id = action.ambition.priority.strategy.partnership_id
         action.lead_organisation_id = organisation_of.get((partnership_id, action.owner_id))
-        action.save(update_fields=["lead_organisation"])
+    Action.objects.bulk_update(actions, ["lead_organisation"], batch_size=1000)
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@
 
 Each goes through the one validator of actions (delivery/action_validation.py)."""
 
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
 
@@ -10,13 +11,13 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Partnership, User
 from core.conflicts import lock_unchanged
 from core.history import change_reason
 from core.ordering import move_in_order
 from core.timescales import Timescale
 from delivery.action_validation import action_check, lead_organisation_default
-from delivery.models import Action, Milestone
+from delivery.models import Action, Milestone, Tag
 from priorities.models import Priority, StrategicAmbition, Strategy
 
 
@@ -63,7 +64,7 @@ def action_delegate_remove(*, action: Action, delegate: User, reason: str = "") 
     action.delegates.remove(delegate)
 
 
-ACTION_RELATED = ("delegates", "partner_organisations", "lead_partners")
+ACTION_RELATED = ("delegates", "partner_organisations", "lead_partners", "tags")
 SET_APART = (*ACTION_RELATED, "due_on", "due_timescale", "due_revision_reason")
 
 
@@ -128,6 +129,21 @@ def _action_related_set(action: Action, data: dict, related: dict[str, list]) ->
     for name in ACTION_RELATED:
         if name in data:
             getattr(action, name).set(related[name])
+
+
+def tags_named(*, partnership: Partnership, names: Iterable[str]) -> list[Tag]:
+    """The partnership's themes and places with these names, made when new: one per name, whatever
+    its case or spacing ("vawg" is the "VAWG" already there)."""
+    wanted = {" ".join(name.split())[: Tag._meta.get_field("name").max_length] for name in names}
+    wanted.discard("")
+    existing = {tag.name.casefold(): tag for tag in Tag.objects.filter(partnership=partnership)}
+    tags = {}
+    for name in sorted(wanted):
+        key = name.casefold()
+        if key not in existing:
+            existing[key] = Tag.objects.create(partnership=partnership, name=name)
+        tags[key] = existing[key]
+    return list(tags.values())
 
 
 def _organisation_of(strategy: Strategy, person_id: int) -> Organisation | None:
@@ -204,7 +220,7 @@ def action_move(*, action: Action, direction: str) -> Action:
     items = list(
         Action.objects.select_for_update()
         .filter(ambition_id=action.ambition_id)
-        .select_related("ambition__priority")
+        .select_related("ambition__priority__strategy")
         .order_by("order")
     )
     return move_in_order(items=items, moving=action, direction=direction, noun="action")
@@ -216,9 +232,10 @@ def strategy_start_next(
 ) -> Strategy:
     """Start the draft strategy that follows this one, carrying over its structure and unfinished work.
 
-    Copies the priorities (with their leads) and strategic ambitions, and carries every action
-    that is not completed or cancelled into the copied ambition, linked to the action it
-    continues, with its people, partners, status and open milestones. A carried action starts
+    Copies the plan's shape and words, the priorities (with their leads and outcomes) and strategic
+    ambitions, and carries every action that is not completed or cancelled into the copied ambition,
+    linked to the action it continues, with its people, partners, themes, status and open milestones
+    (renumbered, so without a published reference). A carried action starts
     with the new strategy and keeps its due date unless that falls before the new start; that date
     is the new plan's agreed one (the old action's record keeps any revision of it).
     """
@@ -235,6 +252,10 @@ def strategy_start_next(
         status=Strategy.Status.DRAFT,
         previous_strategy=strategy,
         local_definitions=strategy.local_definitions,
+        levels=strategy.levels,
+        priority_word=strategy.priority_word,
+        ambition_word=strategy.ambition_word,
+        action_word=strategy.action_word,
         # Its own chosen periods, if it has any, are the new strategy's to choose.
         reporting_rhythm=strategy.reporting_rhythm
         if strategy.reporting_rhythm != Strategy.ReportingRhythm.CHOSEN
@@ -249,6 +270,8 @@ def strategy_start_next(
             order=priority.order,
             title=priority.title,
             description=priority.description,
+            outcomes=priority.outcomes,
+            published_reference=priority.published_reference,
             lead_id=priority.lead_id,
             lead_organisation_id=priority.lead_organisation_id,
         )
@@ -259,17 +282,19 @@ def strategy_start_next(
                 order=ambition.order,
                 title=ambition.title,
                 strategic_plan=ambition.strategic_plan,
+                published_reference=ambition.published_reference,
             )
             _created(ambitions[ambition.pk], by=by, reason=reason)
 
     unfinished = (
         Action.objects.filter(ambition__priority__strategy=strategy)
         .active()
-        .select_related("ambition__priority")
+        .select_related("ambition__priority__strategy")
         .prefetch_related(
             "delegates",
             "partner_organisations",
             "lead_partners",
+            "tags",
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.filter(completed_on__isnull=True),
@@ -293,6 +318,8 @@ def strategy_start_next(
                 "lead_partners": list(old.lead_partners.all()),
                 "delegates": list(old.delegates.all()),
                 "partner_organisations": list(old.partner_organisations.all()),
+                "other_partners": old.other_partners,
+                "tags": list(old.tags.all()),
                 "starts_on": starts_on,
                 **_carried_timescale(old, starts_on),
                 "status": old.status,

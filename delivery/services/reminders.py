@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from core.dates import long_date
 from core.links import site_url
 from delivery.models import Action, ReportingPeriod, UpdateReminder
 
@@ -106,7 +107,7 @@ def update_reminders_due(*, periods: Iterable[ReportingPeriod], today: date) -> 
                 )
             )
             .exclude(accountable_id__in=reminded_today)
-            .select_related("ambition__priority")
+            .select_related("ambition__priority__strategy")
             .in_order()
         )
         for_period: dict[int, list[Action]] = {}
@@ -211,7 +212,7 @@ def _update_reminder_subject(*, due: UpdatesDue, today: date) -> str:
     if any(period_due.is_late(today) for period_due in due.periods):
         return f"Progress updates are late: {partnerships}"
     deadline = min(period_due.period.update_deadline for period_due in due.periods)
-    return f"Progress updates due by {deadline.day} {deadline:%B %Y}: {partnerships}"
+    return f"Progress updates due by {long_date(deadline)}: {partnerships}"
 
 
 def update_reminder_owners(*, period: ReportingPeriod, today: date) -> list[User]:

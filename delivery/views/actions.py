@@ -5,6 +5,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,24 +18,35 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin
 from core.forms import add_service_errors
 from core.ordering import MoveView
-from core.text import count_of
+from core.text import count_of, in_sentence
 from delivery.forms.actions import ActionForm, MilestoneForm, StrategyStartNextForm
 from delivery.models import Action, Milestone
-from delivery.services.actions import action_create, action_move, action_update, strategy_start_next
+from delivery.services.actions import (
+    action_create,
+    action_move,
+    action_update,
+    strategy_start_next,
+    tags_named,
+)
 from delivery.services.milestones import milestone_add, milestone_change, milestone_remove
 from delivery.views.officer import ActionMixin
 from priorities.models import StrategicAmbition, Strategy
+from priorities.services import actions_ambition_of
 
 
 class ActionCreateView(PartnershipMixin, FormView):
-    """Add an action at the end of the strategic ambition in the URL."""
+    """Add an action at the end of the strategic ambition in the URL or, from a strategy's address, at
+    the end of the priority (two-level plan) or strategic ambition the form chooses."""
 
     permission_required = "delivery.manage_actions"
     template_name = "delivery/action_form.html"
     nav_section = "manage"
+    url_objects = ("ambition", "strategy")
 
     @cached_property
-    def ambition(self) -> StrategicAmbition:
+    def ambition(self) -> StrategicAmbition | None:
+        if "ambition_pk" not in self.kwargs:
+            return None
         return get_object_or_404(
             StrategicAmbition.objects.filter(priority__strategy__partnership=self.partnership).select_related(
                 "priority__strategy"
@@ -42,25 +54,49 @@ class ActionCreateView(PartnershipMixin, FormView):
             pk=self.kwargs["ambition_pk"],
         )
 
-    url_objects = ("ambition",)
+    @cached_property
+    def strategy(self) -> Strategy:
+        if self.ambition is not None:
+            return self.ambition.priority.strategy
+        return get_object_or_404(Strategy.objects.for_partnership(self.partnership), pk=self.kwargs["pk"])
 
     def get_form(self, form_class=None):
-        return ActionForm(**self.get_form_kwargs(), partnership=self.partnership, button="Add action")
+        return ActionForm(
+            **self.get_form_kwargs(),
+            partnership=self.partnership,
+            strategy=self.strategy,
+            chooses_place=self.ambition is None,
+            button=f"Add {in_sentence(self.strategy.action_word)}",
+        )
 
     def get_initial(self):
-        return {"status": Action.Status.NOT_STARTED}
+        # The strategy page's "Add a deliverable" link says under which priority (or ambition).
+        chosen = {name: self.request.GET.get(name) for name in ("priority", "ambition")}
+        return {"status": Action.Status.NOT_STARTED, **{k: v for k, v in chosen.items() if v}}
 
     def form_valid(self, form):
         try:
-            action = action_create(ambition=self.ambition, data=form.action_data)
+            with transaction.atomic():  # new themes and places are made only with the action
+                ambition = self.ambition or form.cleaned_data.get("ambition")
+                if ambition is None:
+                    ambition = actions_ambition_of(form.cleaned_data["priority"])
+                action = action_create(ambition=ambition, data=action_data_with_tags(form, self.partnership))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Action {action.reference} added.")
+        messages.success(self.request, f"{self.strategy.action_word} {action.reference} added.")
         return redirect(action.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(ambition=self.ambition, **kwargs)
+        return super().get_context_data(place=self.ambition, strategy=self.strategy, **kwargs)
+
+
+def action_data_with_tags(form: ActionForm, partnership) -> dict:
+    """The action form's data with its themes and places as the partnership's tags, new ones made."""
+    return {
+        **form.action_data,
+        "tags": tags_named(partnership=partnership, names=form.cleaned_data["tag_names"]),
+    }
 
 
 class ActionEditView(EditConflictMixin, ActionMixin, FormView):
@@ -74,6 +110,10 @@ class ActionEditView(EditConflictMixin, ActionMixin, FormView):
         "check their change on the action's page, then save again to replace it with your answers."
     )
 
+    @property
+    def strategy(self) -> Strategy:
+        return self.action.ambition.priority.strategy
+
     def edited_record(self) -> Action:
         return self.action
 
@@ -82,25 +122,34 @@ class ActionEditView(EditConflictMixin, ActionMixin, FormView):
             **self.get_form_kwargs(),
             instance=copy.copy(self.action),
             partnership=self.partnership,
-            button="Save changes",
+            strategy=self.strategy,
         )
 
     def form_valid(self, form):
         try:
-            action = action_update(
-                action=self.action, data=form.action_data, version=form.cleaned_data["version"]
-            )
+            with transaction.atomic():  # new themes and places are made only with the change
+                action = action_update(
+                    action=self.action,
+                    data=action_data_with_tags(form, self.partnership),
+                    version=form.cleaned_data["version"],
+                )
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Action {self.action.reference} updated.")
+        messages.success(self.request, f"{self.strategy.action_word} {action.reference} updated.")
         return redirect(action.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        siblings = Action.objects.filter(ambition_id=self.action.ambition_id).order_by("order")
-        return super().get_context_data(siblings=siblings, **kwargs)
+        siblings = (
+            Action.objects.filter(ambition_id=self.action.ambition_id)
+            .select_related("ambition__priority__strategy")
+            .order_by("order")
+        )
+        return super().get_context_data(
+            siblings=siblings, place=self.action.ambition, strategy=self.strategy, **kwargs
+        )
 
 
 class ActionMoveView(ActionMixin, MoveView):
@@ -164,7 +213,7 @@ class MilestoneMixin(PartnershipMixin):
         return get_object_or_404(
             Milestone.objects.filter(
                 action__ambition__priority__strategy__partnership=self.partnership
-            ).select_related("action__ambition__priority"),
+            ).select_related("action__ambition__priority__strategy"),
             pk=self.kwargs["pk"],
         )
 
@@ -273,7 +322,7 @@ class StrategyStartNextView(PartnershipMixin, FormView):
             priorities=strategy.priorities.order_by("order").prefetch_related(
                 Prefetch("ambitions", queryset=StrategicAmbition.objects.order_by("order"))
             ),
-            carried=actions.active().select_related("owner", "ambition__priority").in_order(),
+            carried=actions.active().select_related("owner", "ambition__priority__strategy").in_order(),
             finished_count=actions.exclude(pk__in=actions.active()).count(),
             **kwargs,
         )

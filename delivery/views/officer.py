@@ -21,27 +21,37 @@ from delivery.history import action_changes
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from delivery.services.actions import action_delegate_add, action_delegate_remove, action_reopen
 from delivery.services.updates import progress_update_initial, progress_update_save
+from priorities.views.choice import StrategyChoiceMixin
 
 
-class MyActionsView(PartnershipMixin, TemplateView):
+class MyActionsView(StrategyChoiceMixin, TemplateView):
     """What the signed-in person owns, is a delegate on or leads, and what each owes every open period.
 
-    Several periods may be open at once (an earlier one kept open, or unlocked, for late returns):
-    the periods are listed earliest first, so late returns come before the current period's, with
-    one query for each open period. Actions from more than one strategy are grouped by strategy, as
-    the priorities' "1." and "1.1" recur in each.
+    One strategy at a time, the current one unless ?strategy= chooses another or all of them. The
+    updates owed are counted for the strategy shown, and those owed on the person's other strategies
+    are said beside them, so that choosing one plan hides no return. Several periods may be open at
+    once (an earlier one kept open, or unlocked, for late returns): the periods are listed earliest
+    first, so late returns come before the current period's, with one query for each open period.
+    Actions from more than one strategy are grouped by strategy, as the priorities' "1." and "1.1"
+    recur in each.
     """
 
     template_name = "delivery/my_actions.html"
     nav_section = "my_actions"
+    offers_all_strategies = True
 
     def get_context_data(self, **kwargs):
-        mine = Action.objects.for_partnership(self.partnership).for_person(self.request.user)
-        periods = list(
-            ReportingPeriod.objects.for_partnership(self.partnership)
-            .open()
-            .with_updates_owed(mine)
-            .order_by("starts_on")
+        everything_mine = Action.objects.for_partnership(self.partnership).for_person(self.request.user)
+        mine = everything_mine
+        if self.strategy is not None:
+            mine = mine.filter(ambition__priority__strategy=self.strategy)
+        open_periods = ReportingPeriod.objects.for_partnership(self.partnership).open()
+        periods = list(open_periods.with_updates_owed(mine).order_by("starts_on"))
+        owed_elsewhere = (
+            sum(p.updates_owed for p in open_periods.with_updates_owed(everything_mine))
+            - sum(p.updates_owed for p in periods)
+            if self.strategy is not None
+            else 0
         )
         actions = list(
             mine.select_related(
@@ -64,12 +74,19 @@ class MyActionsView(PartnershipMixin, TemplateView):
                 by_pk[expected.pk].returns.append((period, expected.update_state(period, today)))
         several_strategies = len({action.ambition.priority.strategy_id for action in actions}) > 1
         return super().get_context_data(
-            periods=periods, actions=actions, today=today, several_strategies=several_strategies, **kwargs
+            periods=periods,
+            actions=actions,
+            today=today,
+            several_strategies=several_strategies,
+            owed_elsewhere=owed_elsewhere,
+            offer_strategy_choice=len(self.strategies) > 1,
+            **kwargs,
         )
 
 
 class ActionListView(PartnershipMixin, FilterView):
-    """The whole delivery plan, filterable, sortable and paginated, with filters kept in the URL."""
+    """The whole delivery plan, filterable, sortable and paginated, with filters kept in the URL, in
+    the words of the strategy chosen (`ActionFilter`)."""
 
     filterset_class = ActionFilter
     template_name = "delivery/action_list.html"
@@ -83,13 +100,17 @@ class ActionListView(PartnershipMixin, FilterView):
     def get_queryset(self):
         return (
             Action.objects.for_partnership(self.partnership)
-            .select_related("ambition__priority", "owner", "lead_organisation")
-            .prefetch_related("lead_partners")
+            .select_related("ambition__priority__strategy", "owner", "lead_organisation")
+            .prefetch_related("lead_partners", "partner_organisations", "tags")
             .with_latest_update()
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for action in context["actions"]:
+            action.overdue = action.is_overdue(today)
+        return context
 
 
 class ActionMixin(PartnershipMixin):
@@ -108,7 +129,7 @@ class ActionMixin(PartnershipMixin):
                 "owner",
                 "lead_organisation",
             )
-            .prefetch_related("delegates", "partner_organisations", "lead_partners"),
+            .prefetch_related("delegates", "partner_organisations", "lead_partners", "tags"),
             pk=self.kwargs["pk"],
         )
 
@@ -126,7 +147,7 @@ class ActionDetailView(ActionMixin, DetailView):
         return self.action
 
     def get_context_data(self, **kwargs):
-        action = self.action
+        action, today = self.action, timezone.localdate()
         updates = action.progress_updates.select_related("period", "author").order_by("-period__starts_on")
         if not self.request.user.has_perm("delivery.update_action", action):
             updates = updates.filter(submitted_at__isnull=False)  # drafts only for who may edit them
@@ -145,7 +166,9 @@ class ActionDetailView(ActionMixin, DetailView):
             updates=updates,
             changes=action_changes(action),
             period=ReportingPeriod.objects.for_partnership(self.partnership).open().for_update_of(action),
-            today=timezone.localdate(),
+            today=today,
+            is_overdue=action.is_overdue(today),
+            strategy=action.ambition.priority.strategy,
             **kwargs,
         )
 

@@ -95,7 +95,7 @@ class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
             Action.objects.for_partnership(self.partnership)
             .expected_to_report(period)
             .with_update_for(period)
-            .select_related("owner", "ambition__priority", "lead_organisation__nominated_contact")
+            .select_related("owner", "ambition__priority__strategy", "lead_organisation__nominated_contact")
             .in_order()
         )
         is_past_deadline = period.is_past_deadline(today)
@@ -176,7 +176,7 @@ class ReportingPeriodTransitionView(ReportingPeriodMixin, FormView):
         expected = Action.objects.for_partnership(self.partnership).expected_to_report(self.period)
         return (
             self.period.progress_updates.filter(submitted_at__isnull=True, action__in=expected)
-            .select_related("author", "action__owner", "action__ambition__priority")
+            .select_related("author", "action__owner", "action__ambition__priority__strategy")
             .order_by("action__ambition__priority__order", "action__ambition__order", "action__order")
         )
 

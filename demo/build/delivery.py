@@ -18,7 +18,7 @@ from core.conflicts import version_of
 from core.ratings import Rating
 from core.timescales import timescale_read
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
-from delivery.services.actions import ACTION_RELATED, action_create, action_update
+from delivery.services.actions import ACTION_RELATED, action_create, action_update, tags_named
 from demo.build.records import differs, upsert
 from demo.data.stories import EARLIER_NARRATIVES, EARLIER_SLIPPAGE, ON_HOLD_STORIES, STORIES
 from demo.specs import ActionSpec, Step
@@ -268,6 +268,8 @@ def delivery_plan_build(
             "success_measure": spec.success_measure,
             "delegates": [users[name] for name in spec.delegates],
             "partner_organisations": [organisations[name] for name in spec.partners],
+            "other_partners": spec.other_partners,
+            "tags": tags_named(partnership=strategy.partnership, names=spec.tags),
         }
         if timescale is not None:
             data["due_timescale"] = timescale.written

@@ -28,6 +28,10 @@ def strategy_build(
             "strategic_assessment": spec.strategic_assessment,
             "local_definitions": spec.local_definitions,
             "reporting_rhythm": spec.reporting_rhythm,
+            "levels": spec.levels,
+            "priority_word": spec.words[0],
+            "ambition_word": spec.words[1],
+            "action_word": spec.words[2],
         },
     )
     if spec.consultation is not None:
@@ -68,6 +72,7 @@ def strategy_priorities_build(
             defaults={
                 "title": spec.title,
                 "description": spec.description,
+                "outcomes": "\n".join(spec.outcomes),
                 "lead": users[spec.lead],
                 "lead_organisation": organisations[spec.lead_organisation],
             },

@@ -21,6 +21,7 @@ SBP_ACTIONS = (
     ActionSpec(
         "1.1", "Publish the serious violence needs assessment and response strategy",
         "demo-officer", "steady", delegates=("h.ward",), partners=("MPS", "ICB", "PS"),
+        tags=("Serious Violence Duty",),
         description="Meet the Serious Violence Duty: a joint needs assessment and a strategy to "
         "respond to it.",
         resources="Home Office Serious Violence Duty grant; analyst time.",
@@ -32,6 +33,7 @@ SBP_ACTIONS = (
     ActionSpec(
         "1.1", "Deliver knife crime awareness sessions in every secondary school", "m.ellison",
         "recovering", delegates=("demo-officer",), partners=("LBB", "VCS"),
+        tags=("Serious Violence Duty",), other_partners="Secondary schools and academies",
         resources="Safer Schools officers; a charity-led session funded by the partnership.",
         success_measure="Every secondary school has had a session each academic year.",
         milestones=(("Sessions booked with all schools", -1, True),
@@ -112,13 +114,13 @@ SBP_ACTIONS = (
     # 2.1 Tackle violence against women and girls and support victims of domestic abuse
     ActionSpec(
         "2.1", "Refresh the VAWG action plan for 2024-27", "s.begum", "completed_earlier",
-        partners=("MPS", "ICB", "PS", "VCS"), due_q=1,
+        partners=("MPS", "ICB", "PS", "VCS"), due_q=1, tags=("VAWG",),
         success_measure="An action plan agreed by every partner.",
         milestones=(("Survivors' forum consulted", -2, True),),
     ),
     ActionSpec(
         "2.1", "Recommission the independent domestic violence advocate service", "s.begum",
-        "on_hold", partners=("MPS", "ICB"),
+        "on_hold", partners=("MPS", "ICB"), tags=("VAWG",),
         resources="Current contract £180,000 a year; the new budget is not yet agreed.",
         success_measure="High-risk victims are offered an advocate within two working days.",
         milestones=(("Service specification drafted", -2, True),
@@ -128,12 +130,12 @@ SBP_ACTIONS = (
     ),
     ActionSpec(
         "2.1", "Review MARAC referral pathways and thresholds", "m.ellison", "steady",
-        delegates=("s.begum",), partners=("LBB", "ICB", "PS"),
+        delegates=("s.begum",), partners=("LBB", "ICB", "PS"), tags=("VAWG",),
         success_measure="Referrals meet the threshold and repeat referrals are tracked.",
     ),
     ActionSpec(
         "2.1", "Raise awareness of the domestic abuse of older people among health and care staff",
-        "r.clarke", "recovering", partners=("LBB", "VCS"),
+        "r.clarke", "recovering", partners=("LBB", "VCS"), tags=("VAWG",),
         description="Following the request that the domestic abuse of the elderly be written into "
         "the plan.",
         resources="Safeguarding adults training budget.",
@@ -203,7 +205,7 @@ SBP_ACTIONS = (
     ),
     ActionSpec(
         "3.2", "Target fly-tipping hotspots with CCTV and enforcement days", "j.mensah",
-        "recovering", partners=("MPS", "LFB"),
+        "recovering", partners=("MPS", "LFB"), tags=("Bromley town centre", "Orpington"),
         resources="Two redeployable CCTV cameras; enforcement officers.",
         success_measure="Fly-tipping at the ten worst hotspots falls by a quarter.",
         milestones=(("Hotspots identified", -2, True),

@@ -1,9 +1,10 @@
 """Strategies: the list, a strategy's page, and administrators creating, changing and moving one on; the form pages and edit base the other modules share."""
 
+import copy
+
 from crispy_forms_gds.choices import Choice
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -27,14 +28,24 @@ from priorities.services import (
     strategy_create,
     strategy_not_agreed_by,
     strategy_transition,
+    strategy_update,
 )
 
 
 def priorities_with_leads_and_ambitions(strategy):
-    """The strategy's priorities in order, with their leads and ambitions loaded."""
-    return strategy.priorities.select_related("lead", "lead_organisation").prefetch_related(
-        Prefetch("ambitions", queryset=StrategicAmbition.objects.order_by("order"))
-    )
+    """The strategy's priorities in order, with their leads and ambitions loaded. A two-level plan is
+    shown without its middle level: each priority lists its actions (`listed_actions`) instead."""
+    ambitions = Prefetch("ambitions", queryset=StrategicAmbition.objects.order_by("order"))
+    priorities = strategy.priorities.select_related("lead", "lead_organisation")
+    if strategy.has_ambitions:
+        return priorities.prefetch_related(ambitions)
+    # The actions named by their path: this app comes before delivery, which holds them.
+    priorities = list(priorities.prefetch_related(ambitions, "ambitions__actions"))
+    for priority in priorities:
+        priority.listed_actions = [
+            action for ambition in priority.ambitions.all() for action in ambition.actions.all()
+        ]
+    return priorities
 
 
 def next_statuses(strategy) -> str:
@@ -177,24 +188,36 @@ class StrategyMixin(PartnershipMixin):
 
 
 class StrategyEditView(StrategyMixin, RecordEditView):
-    """Change a strategy's title, dates and texts."""
+    """Change a strategy's title, dates, texts, reporting rhythm and plan shape."""
 
     form_class = StrategyForm
     page_title = "Change the strategy's details"
     success_message = "Strategy details saved."
 
     def get_object(self, queryset=None):
-        return self.strategy
+        # A copy for the form to fill in, so that a refused change leaves the page's strategy as saved.
+        return copy.copy(self.strategy)
 
     def get_success_url(self):
         return self.strategy.get_absolute_url()
 
-    @transaction.atomic
     def form_valid(self, form):
-        response = super().form_valid(form)
-        if response.status_code == 302:  # saved: not refused for someone else's change or an error
-            self.strategy.reporting_periods.set(form.cleaned_data["reporting_periods"])
-        return response
+        data = form.record_data
+        try:
+            strategy_update(
+                strategy=self.strategy,
+                data=data,
+                reporting_periods=list(data.pop("reporting_periods")),
+                version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
 
 
 class StrategyTransitionView(StrategyMixin, FormView):

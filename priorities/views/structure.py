@@ -1,7 +1,11 @@
-"""A strategy's priorities and strategic ambitions: adding, changing and ordering them (administrators)."""
+"""A strategy's priorities and strategic ambitions: adding, changing and ordering them (administrators),
+named in the strategy's own words for them."""
+
+import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView
@@ -9,6 +13,7 @@ from django.views.generic import FormView
 from accounts.tenancy import PartnershipMixin
 from core.forms import add_service_errors
 from core.ordering import MoveView
+from core.text import in_sentence, with_article
 from priorities.forms import (
     AmbitionForm,
     PriorityForm,
@@ -44,12 +49,30 @@ class PriorityMixin(PartnershipMixin):
         return self.priority.strategy
 
 
-class PriorityCreateView(StrategyMixin, FormPageMixin, FormView):
+class PlanWordsMixin:
+    """A page of a strategy's structure that speaks of its levels in the strategy's own words."""
+
+    @property
+    def priority_word(self) -> str:
+        return in_sentence(self.strategy.priority_word)
+
+    @property
+    def ambition_word(self) -> str:
+        return in_sentence(self.strategy.ambition_word)
+
+
+class PriorityCreateView(PlanWordsMixin, StrategyMixin, FormPageMixin, FormView):
     """Add a priority at the end of a strategy."""
 
     form_class = PriorityForm
-    page_title = "Add a priority"
-    submit_label = "Add priority"
+
+    @property
+    def page_title(self):
+        return f"Add {with_article(self.priority_word)}"
+
+    @property
+    def submit_label(self):
+        return f"Add {self.priority_word}"
 
     @property
     def caption(self):
@@ -68,23 +91,29 @@ class PriorityCreateView(StrategyMixin, FormPageMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Priority {priority} added.")
+        messages.success(self.request, f"{self.strategy.priority_word} {priority} added.")
         return redirect(f"{self.strategy.get_absolute_url()}#priority-{priority.pk}")
 
 
-class PriorityEditView(PriorityMixin, RecordEditView):
-    """Change a priority's title, description, lead and lead organisation."""
+class PriorityEditView(PlanWordsMixin, PriorityMixin, RecordEditView):
+    """Change a priority's title, reference, description, outcomes, lead and lead organisation."""
 
     form_class = PriorityForm
-    page_title = "Change a priority"
-    success_message = "Priority saved."
+
+    @property
+    def page_title(self):
+        return f"Change {with_article(self.priority_word)}"
+
+    @property
+    def success_message(self):
+        return f"{self.strategy.priority_word} saved."
 
     @property
     def caption(self):
         return f"{self.priority.reference}. {self.priority.title}"
 
     def get_object(self, queryset=None):
-        return self.priority
+        return copy.copy(self.priority)  # the page's own stays as saved if the change is refused
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership}
@@ -96,8 +125,13 @@ class PriorityEditView(PriorityMixin, RecordEditView):
 class PriorityMoveView(PriorityMixin, MoveView):
     """Move a priority up or down its strategy."""
 
-    noun = "priority"
-    plural = "priorities"
+    @property
+    def noun(self):
+        return in_sentence(self.strategy.priority_word)
+
+    @property
+    def plural(self):
+        return in_sentence(self.strategy.words.priorities)
 
     def item(self):
         return self.priority
@@ -119,9 +153,11 @@ class AmbitionMixin(PartnershipMixin):
     @cached_property
     def ambition(self) -> StrategicAmbition:
         return get_object_or_404(
-            StrategicAmbition.objects.filter(priority__strategy__partnership=self.partnership).select_related(
-                "priority__strategy__partnership"
-            ),
+            # A two-level plan's ambitions are not shown, so not changed either.
+            StrategicAmbition.objects.filter(
+                priority__strategy__partnership=self.partnership,
+                priority__strategy__levels=Strategy.Levels.THREE,
+            ).select_related("priority__strategy__partnership"),
             pk=self.kwargs["pk"],
         )
 
@@ -130,16 +166,30 @@ class AmbitionMixin(PartnershipMixin):
         return self.ambition.priority.strategy
 
 
-class AmbitionCreateView(PriorityMixin, FormPageMixin, FormView):
-    """Add a strategic ambition at the end of a priority."""
+class AmbitionCreateView(PlanWordsMixin, PriorityMixin, FormPageMixin, FormView):
+    """Add a strategic ambition at the end of a priority, in a plan of three levels."""
 
     form_class = AmbitionForm
-    page_title = "Add a strategic ambition"
-    submit_label = "Add strategic ambition"
+
+    @property
+    def page_title(self):
+        return f"Add {with_article(self.ambition_word)}"
+
+    @property
+    def submit_label(self):
+        return f"Add {self.ambition_word}"
 
     @property
     def caption(self):
         return f"{self.priority.reference}. {self.priority.title}"
+
+    def fetch_objects(self):
+        super().fetch_objects()
+        if not self.strategy.has_ambitions:
+            raise Http404("A two-level plan has no middle level")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": StrategicAmbition(priority=self.priority)}
 
     def form_valid(self, form):
         try:
@@ -147,23 +197,31 @@ class AmbitionCreateView(PriorityMixin, FormPageMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Strategic ambition {ambition.reference} {ambition.title} added.")
+        messages.success(
+            self.request, f"{self.strategy.ambition_word} {ambition.reference} {ambition.title} added."
+        )
         return redirect(f"{self.strategy.get_absolute_url()}#ambition-{ambition.pk}")
 
 
-class AmbitionEditView(AmbitionMixin, RecordEditView):
-    """Change a strategic ambition's title and strategic plan."""
+class AmbitionEditView(PlanWordsMixin, AmbitionMixin, RecordEditView):
+    """Change a strategic ambition's title, reference and strategic plan."""
 
     form_class = AmbitionForm
-    page_title = "Change a strategic ambition"
-    success_message = "Strategic ambition saved."
+
+    @property
+    def page_title(self):
+        return f"Change {with_article(self.ambition_word)}"
+
+    @property
+    def success_message(self):
+        return f"{self.strategy.ambition_word} saved."
 
     @property
     def caption(self):
         return f"{self.ambition.reference} {self.ambition.title}"
 
     def get_object(self, queryset=None):
-        return self.ambition
+        return copy.copy(self.ambition)  # the page's own stays as saved if the change is refused
 
     def get_success_url(self):
         return f"{self.strategy.get_absolute_url()}#ambition-{self.ambition.pk}"
@@ -172,8 +230,13 @@ class AmbitionEditView(AmbitionMixin, RecordEditView):
 class AmbitionMoveView(AmbitionMixin, MoveView):
     """Move a strategic ambition up or down its priority."""
 
-    noun = "strategic ambition"
-    plural = "strategic ambitions"
+    @property
+    def noun(self):
+        return in_sentence(self.strategy.ambition_word)
+
+    @property
+    def plural(self):
+        return in_sentence(self.strategy.words.ambitions)
 
     def item(self):
         return self.ambition

@@ -5,27 +5,42 @@ from __future__ import annotations
 import csv
 import io
 
-CSV_HEADER = [
-    "Priority",
-    "Strategic ambition",
-    "Reference",
-    "Action",
-    "Lead officer",
-    "Lead organisations",
-    "Rating",
-    "Previous rating",
-    "Direction of travel",
-    "Per cent complete",
-    "Due date",
-    "Due timescale",
-    "Original due date",
-    "Why the due date was revised",
-    "Reasons",
-    "Progress",
-    "Issues and risks",
-    "Mitigation",
-    "Board ask",
-]
+from reports.exceptions import has_ambitions, plan_words
+
+
+def csv_header(content: dict) -> list[str]:
+    """The columns, the first named as the report's strategy names its levels; a two-level strategy's
+    report has no ambition column."""
+    words = plan_words(content)
+    return [
+        words["priority"],
+        *([words["ambition"]] if has_ambitions(content) else []),
+        "Reference",
+        words["action"],
+        "Lead officer",
+        "Lead organisations",
+        "Partners",
+        "Other partners",
+        "Themes and places",
+        "Rating",
+        "Previous rating",
+        "Direction of travel",
+        "Per cent complete",
+        "Due date",
+        "Due timescale",
+        "Original due date",
+        "Why the due date was revised",
+        "Reasons",
+        "Progress",
+        "Issues and risks",
+        "Mitigation",
+        "Board ask",
+    ]
+
+
+# The columns of a three-level report in the original words, as reports published before plans had
+# their own words have.
+CSV_HEADER = csv_header({})
 
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP, CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,18 +58,22 @@ def exception_report_csv(*, content: dict) -> str:
     """List the exception report's items as CSV text, one row per item, without a byte order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([_csv_cell(name) for name in csv_header(content)])  # the words are the strategy's
+    ambition_column = has_ambitions(content)
     for section in content.get("sections") or []:
         for ambition in section["ambitions"]:
             for item in ambition["items"]:
                 percent = item.get("percent_complete")
                 row = [
                     section["priority"],
-                    ambition["ambition"],
+                    *([ambition["ambition"]] if ambition_column else []),
                     item["reference"],
                     item["title"],
                     item.get("owner") or "",
                     item.get("organisation") or "",
+                    ", ".join(item.get("partners") or []),
+                    item.get("other_partners") or "",
+                    ", ".join(item.get("tags") or []),
                     item["rating_label"],
                     item.get("previous_rating_label") or "No update",
                     item["direction"],

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND
 from core.templatetags.govuk import due_in_words, long_date
-from core.text import lead_in_words
+from core.text import in_sentence, lead_in_words
+from reports.exceptions import has_ambitions, plan_words
 
 
-def _plural(count: int, noun: str) -> str:
-    """A count with its noun, "1 action" or "3 actions"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _count_of_actions(count: int, words: dict) -> str:
+    """A count of actions in the plan's word, "1 action" or "3 deliverables"."""
+    return f"{count} {in_sentence(words['action'] if count == 1 else words['actions'])}"
 
 
 def _lead(person: str, organisation: str) -> str:
@@ -53,7 +54,7 @@ def _details(content: dict) -> list[tuple[str, str]]:
     return [(label, value) for label, value in details if value]
 
 
-def _summary(content: dict) -> dict:
+def _summary(content: dict, words: dict) -> dict:
     """The summary table as rows of display strings, a totals row last."""
     summary = content["summary"]
     compare = bool(content.get("previous_period"))
@@ -79,15 +80,16 @@ def _summary(content: dict) -> dict:
     ]
     totals = summary["totals"]
     period_name = content["period"]["name"]
-    caption = f"Actions by rating and priority, {period_name}"
+    caption = f"{words['actions']} by rating and {in_sentence(words['priority'])}, {period_name}"
     if compare:
         caption += f", with the change since {content['previous_period']['name']} in brackets"
     return {
         "caption": caption,
+        "priority_heading": words["priority"],
         "ratings": ratings,
         "rows": rows,
         "totals": {
-            "priority": "All priorities",
+            "priority": f"All {in_sentence(words['priorities'])}",
             "lead": "",
             "cells": cells(totals["counts"], totals.get("previous_counts")),
             "total": str(totals["total"]),
@@ -104,6 +106,11 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
             "label": "Lead",
             "text": item.get("lead") or _lead(item.get("owner") or "", item.get("organisation") or ""),
         },
+        {
+            "label": "Partners",
+            "text": ", ".join([*item.get("partners", []), item.get("other_partners") or ""]),
+        },
+        {"label": "Themes and places", "text": ", ".join(item.get("tags", []))},
         {"label": "Rating now", "text": item["rating_label"], "rating": item["rating"]},
         {
             "label": before_label,
@@ -128,7 +135,7 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
         {"label": "Mitigation", "text": item.get("mitigation") or ""},
         {"label": "Board ask", "text": item.get("board_ask") or ""},
     ]
-    optional = {"Progress", "Issues and risks", "Mitigation", "Board ask"}
+    optional = {"Partners", "Themes and places", "Progress", "Issues and risks", "Mitigation", "Board ask"}
     return [
         {"text": "", "lines": None, "rating": "", **row}
         for row in rows
@@ -142,18 +149,24 @@ def paper_in_words(content: dict) -> dict:
     on_track = content.get("on_track_count") or 0
     item_count = content.get("item_count") or 0
     previous_period = content.get("previous_period")
+    words = plan_words(content)
+    levels = in_sentence(words["priority"])
+    if has_ambitions(content):
+        levels += f" and {in_sentence(words['ambition'])}"
     return {
         "title": f"Exception report: {period_name}",
         "partnership": content["partnership"],
         "drawn_on": content["drawn_on"],
         "details": _details(content),
+        "why_reported": f"Why {in_sentence(words['actions'])} are reported",
+        "rules_intro": f"{words['actions']} are reported by exception when any of these hold:",
         "rules": list(content.get("rules") or []),
-        "summary": _summary(content),
+        "summary": _summary(content, words),
         "reported": (
-            f"{_plural(item_count, 'action')} {'is' if item_count == 1 else 'are'} reported by exception, "
-            "set out below by priority and strategic ambition."
+            f"{_count_of_actions(item_count, words)} {'is' if item_count == 1 else 'are'} reported by "
+            f"exception, set out below by {levels}."
             if item_count
-            else "No action is reported by exception for this period."
+            else f"No {in_sentence(words['action'])} is reported by exception for this period."
         ),
         "sections": [
             {
@@ -177,7 +190,8 @@ def paper_in_words(content: dict) -> dict:
             }
             for section in content.get("sections") or []
         ],
-        "on_track": f"{_plural(on_track, 'action')} on track, not reported by exception.",
+        "on_track_heading": f"{words['actions']} on track",
+        "on_track": f"{_count_of_actions(on_track, words)} on track, not reported by exception.",
         "legend": content.get("legend") or [],
         "direction_compared": DIRECTION_COMPARED,
         "direction_legend": [{"label": label, "meaning": meaning} for label, meaning in DIRECTION_LEGEND],

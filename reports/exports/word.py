@@ -199,7 +199,9 @@ def _docx_summary(document, summary: dict) -> None:
     header = table.rows[0]
     _mark_header_row(header)
     for cell, text in zip(
-        header.cells, ["Priority", "Lead", *[r["label"] for r in ratings], "Total"], strict=True
+        header.cells,
+        [summary["priority_heading"], "Lead", *[r["label"] for r in ratings], "Total"],
+        strict=True,
     ):
         _set_cell_text(cell, text, bold=True, size=9)
     for cell, rating in zip(header.cells[2:], ratings, strict=False):
@@ -215,9 +217,9 @@ def _docx_summary(document, summary: dict) -> None:
     caption.runs[0].font.size = Pt(9)
 
 
-def _docx_item(document, item: dict) -> None:
+def _docx_item(document, item: dict, *, level: int) -> None:
     """An item: its reference and title as a heading, then a two-column table of its details."""
-    document.add_heading(item["heading"], level=3)
+    document.add_heading(item["heading"], level=level)
     table = _new_table(document, rows=len(item["rows"]), widths=[40, 130], caption=item["heading"])
     for row, detail in zip(table.rows, item["rows"], strict=True):
         label, value = row.cells
@@ -257,9 +259,9 @@ def exception_report_docx(*, content: dict) -> bytes:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(value)
 
-    document.add_heading("Why actions are reported", level=1)
+    document.add_heading(paper["why_reported"], level=1)
     if paper["rules"]:
-        document.add_paragraph("An action is reported by exception when any of these hold:")
+        document.add_paragraph(paper["rules_intro"])
         for rule in paper["rules"]:
             document.add_paragraph(rule, style="List Bullet")
     else:
@@ -273,11 +275,13 @@ def exception_report_docx(*, content: dict) -> bytes:
         document.add_heading(section["priority"], level=1)
         document.add_paragraph(f"Lead: {section['lead']}")
         for ambition in section["ambitions"]:
-            document.add_heading(ambition["ambition"], level=2)
+            # A two-level plan's items have no ambition heading: they sit straight under the priority.
+            if ambition["ambition"]:
+                document.add_heading(ambition["ambition"], level=2)
             for item in ambition["items"]:
-                _docx_item(document, item)
+                _docx_item(document, item, level=3 if ambition["ambition"] else 2)
 
-    document.add_heading("Actions on track", level=1)
+    document.add_heading(paper["on_track_heading"], level=1)
     document.add_paragraph(paper["on_track"])
 
     document.add_heading("What the ratings mean", level=1)

@@ -9,7 +9,7 @@ from accounts.models import Membership
 from delivery.models import Action
 from meetings.models import BoardAction
 from priorities.models import Strategy
-from tests.accounts.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import ActionFactory
 from tests.meetings.factories import BoardActionFactory, MeetingFactory
 from tests.priorities.factories import PriorityFactory, StrategyFactory
@@ -116,7 +116,9 @@ def test_hand_over_moves_each_kind_of_thing_and_leaves_closed_work(
     assert list(work["delegated"].delegates.all()) == [successor]
     assert work["board_action"].owner == successor
     assert work["done"].owner == leaver.user
-    assert summary.describe() == "1 priority, 2 actions, 1 delegation and 1 board action"
+    assert (
+        summary.describe() == "1 priority, 2 actions, 1 delegation, 1 board action and no nominated contacts"
+    )
 
 
 def test_each_item_records_the_hand_over_in_its_history(partnership, administrator, leaver, successor, work):
@@ -253,7 +255,7 @@ def test_the_page_lists_what_will_move_then_hands_it_over(
     response = client.post(url(partnership, leaver), {"to_user": successor.pk}, follow=True)
 
     assert (
-        "Handed over from Lee Leaver to Sam Successor: 1 priority, 2 actions, 1 delegation and 1 board action."
+        "Handed over from Lee Leaver to Sam Successor: 1 priority, 2 actions, 1 delegation, 1 board action and no nominated contacts."
         in response.content.decode()
     )
     assert refreshed(work)["action"].owner == successor
@@ -328,6 +330,7 @@ def test_the_page_makes_the_same_queries_for_1_and_20_items_of_each_kind(client,
             ActionFactory(ambition__priority=priority, owner=leaver.user)
             ActionFactory(ambition__priority=priority).delegates.add(leaver.user)
             BoardActionFactory(meeting__partnership=partnership, owner=leaver.user)
+            OrganisationFactory(partnership=partnership, nominated_contact=leaver.user)
         client.force_login(admin)
         return url(partnership, leaver)
 
@@ -342,4 +345,28 @@ def test_each_app_contributes_what_it_hands_over_in_order():
         "actions",
         "delegations",
         "board_actions",
+        "nominations",
     ]
+
+
+def test_the_organisations_a_leaver_answered_for_get_the_successor_as_nominated_contact(
+    partnership, administrator, leaver, successor
+):
+    organisation = OrganisationFactory(partnership=partnership, nominated_contact=leaver.user)
+    other = OrganisationFactory(partnership=partnership, nominated_contact=administrator)
+    elsewhere = OrganisationFactory(nominated_contact=leaver.user)
+    unnamed = ActionFactory(
+        ambition__priority__strategy=partnership.strategies.get(), owner=None, lead_organisation=organisation
+    )
+
+    summary = person_hand_over(
+        partnership=partnership, from_user=leaver.user, to_user=successor, by=administrator
+    )
+
+    assert summary["nominations"] == [organisation]
+    organisation.refresh_from_db(), other.refresh_from_db(), elsewhere.refresh_from_db()
+    assert organisation.nominated_contact == successor
+    assert other.nominated_contact == administrator
+    assert elsewhere.nominated_contact == leaver.user  # another partnership's is not this one's to move
+    assert unnamed.accountable == successor
+    assert organisation.history.first().history_change_reason.startswith("Handed over from Lee Leaver")

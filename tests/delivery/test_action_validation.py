@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from core.conflicts import version_of
-from delivery.models import Action
+from delivery.models import Action, Tag
 from delivery.services.actions import action_create, action_delegate_add, action_update
-from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 from tests.delivery.factories import ActionFactory
 from tests.priorities.factories import StrategicAmbitionFactory
 
@@ -51,7 +51,7 @@ def new_action(ambition, owner, **data):
         ({"delegates": "inactive"}, "delegates", "Choose active members of this partnership"),
         ({"partner_organisations": "theirs"}, "partner_organisations", "Choose organisations of this"),
         ({"due_on": datetime.date(2026, 3, 31)}, "due_on", "The due date must be on or after the start"),
-        ({"status": Action.Status.COMPLETED}, "completed_on", "Enter the date the action was completed"),
+        ({"tags": "theirs"}, "tags", "Choose themes and places of this partnership"),
         (
             {"status": Action.Status.COMPLETED, "completed_on": timezone.localdate() + datetime.timedelta(1)},
             "completed_on",
@@ -68,6 +68,8 @@ def test_an_action_breaking_a_rule_is_not_created(ambition, partnership, data, f
         data["delegates"] = [member(partnership, is_active=False)]
     if data.get("partner_organisations") == "theirs":
         data["partner_organisations"] = [OrganisationFactory()]
+    if data.get("tags") == "theirs":
+        data["tags"] = [Tag.objects.create(partnership=PartnershipFactory(), name="VAWG")]
 
     with pytest.raises(ValidationError) as refused:
         new_action(ambition, owner, **data)
@@ -112,3 +114,10 @@ def test_the_delegates_page_cannot_add_the_owner_or_someone_from_elsewhere(partn
             action_delegate_add(action=action, delegate=person)
         assert "delegate" in refused.value.message_dict
     assert not action.delegates.exists()
+
+
+def test_a_completed_action_may_have_no_known_date_but_only_a_completed_one_has_a_date(ambition, partnership):
+    # An imported plan may say "Complete" without when; the form asks an officer for the date.
+    action = new_action(ambition, member(partnership), status=Action.Status.COMPLETED)
+
+    assert action.completed_on is None

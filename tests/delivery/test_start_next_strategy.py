@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Membership
-from delivery.models import Action, Milestone
+from delivery.models import Action, Milestone, Tag
 from delivery.services.actions import strategy_start_next
 from priorities.models import Priority, StrategicAmbition, Strategy
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
@@ -311,3 +311,29 @@ def test_history_reasons_fit_their_column_whatever_the_title(old):
     reasons.append(new.history.first().history_change_reason)
     assert all(len(reason) <= 100 for reason in reasons)
     assert reasons[0].startswith("Carried over from 1.2.1 in A very long") and reasons[0].endswith("…")
+
+
+def test_the_plans_shape_words_outcomes_and_themes_come_along(old):
+    strategy = old["strategy"]
+    Strategy.objects.filter(pk=strategy.pk).update(priority_word="Aim", ambition_word="Objective")
+    Priority.objects.filter(strategy=strategy, order=1).update(
+        outcomes="Fewer young victims", published_reference="A"
+    )
+    running = old["running"]
+    running.tags.add(Tag.objects.create(partnership=strategy.partnership, name="VAWG"))
+    Action.objects.filter(pk=running.pk).update(other_partners="Third sector", published_reference="A.2.1")
+
+    new = start(old)
+
+    assert (new.levels, new.priority_word, new.ambition_word, new.action_word) == (
+        3,
+        "Aim",
+        "Objective",
+        "Action",
+    )
+    first = new.priorities.get(order=1)
+    assert (first.outcomes, first.reference) == ("Fewer young victims", "A")
+    carried = Action.objects.get(carried_over_from=running)
+    assert [tag.name for tag in carried.tags.all()] == ["VAWG"]
+    assert carried.other_partners == "Third sector"
+    assert carried.reference == "1.2.1"  # renumbered in the new plan, not the old plan's published number

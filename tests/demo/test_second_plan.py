@@ -187,3 +187,23 @@ def test_loading_again_changes_nothing_even_after_a_run_as_of_another_day():
     assert set(da_updates().values_list("action__title", "period__name", "rating", "narrative")) == updates
     assert {a.due_timescale for a in da_actions()} >= {"Ongoing", "Q3 2026/27", "2026/27"}
     assert not da_actions().filter(original_due_on__isnull=False).exists()
+
+
+def test_the_plan_has_two_levels_with_its_own_words_outcomes_and_themes():
+    load_demo()
+    plan = da_plan()
+
+    assert plan.levels == Strategy.Levels.TWO
+    assert (plan.words.priority, plan.words.priorities, plan.words.actions) == (
+        "Objective",
+        "Objectives",
+        "Actions",
+    )
+    assert [a.reference for a in da_actions()][:4] == ["1.1", "1.2", "1.3", "2.1"]
+    assert all(priority.ambitions.count() == 1 for priority in plan.priorities.all())
+    first = plan.priorities.get(order=1)
+    assert first.outcome_list[0].startswith("Every victim and their children")
+    assert {tag.name for tag in sbp().tags.all()} >= {"VAWG", "Safe accommodation", "Serious Violence Duty"}
+    vawg = da_actions().filter(tags__name="VAWG")
+    assert vawg.count() == len(da_actions())
+    assert da_actions().get(title__startswith="Review MARAC").other_partners == "All MARAC representatives"

@@ -29,7 +29,7 @@ from django_otp.oath import TOTP
 from accounts.models import Membership, Organisation, Partnership, User
 from accounts.services import invitation_send
 from accounts.two_factor import two_factor_required
-from delivery.models import Action, Milestone, ReportingPeriod
+from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
 from demo.data.northfield import NORTHFIELD_SLUG
 from meetings.models import Meeting
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
@@ -81,7 +81,10 @@ def url_name(url: str) -> str:
 def admin_pages() -> list[tuple[str, str]]:
     """(what, path) for one page of each type an administrator uses, from the demo's data."""
     partnership = Partnership.objects.get(slug=SLUG)
-    strategy = Strategy.objects.filter(partnership=partnership, status="adopted").order_by("-pk").first()
+    strategy = (
+        Strategy.objects.filter(partnership=partnership, status="adopted", levels=3).order_by("-pk").first()
+    )
+    two_level = Strategy.objects.filter(partnership=partnership, levels=2).order_by("pk").first()
     priority = Priority.objects.filter(strategy=strategy).order_by("order", "pk").first()
     ambition = StrategicAmbition.objects.filter(priority=priority).order_by("order", "pk").first()
     consultation = Consultation.objects.filter(strategy__partnership=partnership).order_by("pk").first()
@@ -113,6 +116,7 @@ def admin_pages() -> list[tuple[str, str]]:
         ("reopen a completed action", url("delivery:action_reopen", pk=completed.pk)),
         ("action form", url("delivery:action_edit", pk=action.pk)),
         ("new action form", url("delivery:action_create", ambition_pk=ambition.pk)),
+        ("new action form of a two-level plan", url("delivery:strategy_action_create", pk=two_level.pk)),
         ("milestones", url("delivery:action_milestones", pk=action.pk)),
         ("milestone form", url("delivery:milestone_edit", pk=milestone.pk)),
         ("period list", url("delivery:period_list")),
@@ -131,6 +135,7 @@ def admin_pages() -> list[tuple[str, str]]:
         ("meeting", url("meetings:meeting_detail", pk=meeting.pk)),
         ("strategies", url("priorities:strategy_list")),
         ("strategy", url("priorities:strategy_detail", pk=strategy.pk)),
+        ("two-level strategy", url("priorities:strategy_detail", pk=two_level.pk)),
         ("new strategy form", url("priorities:strategy_create")),
         ("strategy form", url("priorities:strategy_edit", pk=strategy.pk)),
         ("strategy status", url("priorities:strategy_transition", pk=strategy.pk)),
@@ -348,6 +353,11 @@ def test_every_page_type_reflows_at_320_px_and_is_valid_html(page, live_server, 
         {"name": "plan.xlsx", "mimeType": "application/octet-stream", "buffer": export.body()}
     )
     submit("plan import preview", post_button())
+    plan_import = PlanImport.objects.filter(partnership__slug=SLUG).latest("pk")
+    check(
+        "plan import columns",
+        reverse("delivery:plan_import_columns", kwargs=slug | {"import_pk": plan_import.pk}),
+    )
 
     # An invitation to the officer's own account, from another partnership.
     officer = User.objects.get(username="demo-officer")

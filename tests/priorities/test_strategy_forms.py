@@ -28,6 +28,10 @@ def strategy_data(**changes):
         "strategic_assessment": "",
         "local_definitions": "",
         "reporting_rhythm": "quarterly",
+        "levels": "3",
+        "priority_word": "Priority",
+        "ambition_word": "Strategic ambition",
+        "action_word": "Action",
         "version": "",
     }
     data.update(changes)

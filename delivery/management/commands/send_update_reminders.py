@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from core.dates import long_date
 from core.text import count_of
 from delivery.models import UpdateReminder
 from delivery.services.reminders import (
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         for period in periods:
             self.stdout.write(
                 f"{period.partnership.name}, {period.name}: updates due by "
-                f"{period.update_deadline.day} {period.update_deadline:%B %Y}."
+                f"{long_date(period.update_deadline)}."
             )
         if options["dry_run"]:
             self._dry_run(periods=periods, today=today)
