@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.views import View
 
 
@@ -73,5 +74,5 @@ class MoveView(View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return back
-        messages.success(request, f"{self.noun.capitalize()} “{moved.title}” is now {moved.reference}.")
+        messages.success(request, f"{capfirst(self.noun)} “{moved.title}” is now {moved.reference}.")
         return back

@@ -1,4 +1,6 @@
-"""Words for numbers, as messages and papers write them."""
+"""Words for numbers, as messages and papers write them, and lists as people type them."""
+
+import re
 
 
 def count_of(count: int, noun: str, plural: str = "", *, none_as_no: bool = False) -> str:
@@ -41,3 +43,13 @@ def in_sentence(word: str) -> str:
 def with_article(word: str) -> str:
     """The word after "a" or "an", as "Add an aim" and "Add a deliverable" say it."""
     return f"{'an' if word[:1].lower() in tuple('aeiou') else 'a'} {word}"
+
+
+LIST_SEPARATOR = re.compile(r"[,;\n]")  # between the names of a list, as people type them
+
+
+def names_in(text: str) -> list[str]:
+    """The names in a typed or imported list, as written: "VAWG; Town centre, Orpington" → three,
+    each on one line with single spaces, empty ones dropped."""
+    names = (" ".join(name.split()) for name in LIST_SEPARATOR.split(text))
+    return [name for name in names if name]

@@ -16,7 +16,9 @@ checked here first:
   only when it is completed (an imported plan may not say when; the form asks for it);
 - a revised due date has its reason (`Action.due_timescale_set` keeps the date first agreed and when it was revised);
 - its reference follows its order: a number from 1 within its strategic ambition (no two actions
-  of an ambition share one: the model's unique constraint, checked by `full_clean`).
+  of an ambition share one: the model's unique constraint, checked by `full_clean`), and no other
+  action of the strategy shows the same reference, published or derived (`action_check` only: it
+  reads the strategy's other actions).
 
 `action_problems` checks values in memory against the partnership's active members given to it, so
 the plan import checks thousands of rows against the members it loaded once; `action_check` looks
@@ -132,5 +134,26 @@ def action_check(
         members=members,
         kept=kept,
     )
+    if "order" not in problems and reference_shown_elsewhere(action):
+        problems["published_reference"] = (
+            f"Another action of this strategy is already numbered {action.reference}: give a "
+            "published reference of its own"
+        )
     if problems:
         raise ValidationError(problems)
+
+
+def reference_shown_elsewhere(action: Action) -> bool:
+    """Whether another action of the strategy already shows the reference this one would show: its
+    published reference, or the number its order gives when it has none (two queries at most)."""
+    strategy = action.ambition.priority.strategy
+    others = Action.objects.filter(ambition__priority__strategy=strategy).exclude(pk=action.pk)
+    if others.filter(published_reference=action.reference).exists():
+        return True
+    numbers = action.published_reference.split(".")
+    if not all(n.isascii() and n.isdigit() for n in numbers) or len(numbers) != strategy.levels:
+        return False  # not in the strategy's own numbering: no derived reference can be the same
+    orders = {"ambition__priority__order": int(numbers[0]), "order": int(numbers[-1])}
+    if strategy.has_ambitions:
+        orders["ambition__order"] = int(numbers[1])
+    return others.filter(published_reference="", **orders).exists()

@@ -23,10 +23,12 @@ def partnership_lookups(partnership: Partnership) -> dict[type[models.Model], Ca
         Membership: lambda: Membership.objects.filter(partnership=partnership).select_related("user"),
         Organisation: lambda: Organisation.objects.filter(partnership=partnership),
         Strategy: lambda: Strategy.objects.filter(partnership=partnership),
-        Priority: lambda: Priority.objects.filter(strategy__partnership=partnership),
+        Priority: lambda: Priority.objects.filter(strategy__partnership=partnership).select_related(
+            "strategy"
+        ),
         StrategicAmbition: lambda: StrategicAmbition.objects.filter(
             priority__strategy__partnership=partnership
-        ).select_related("priority"),
+        ).select_related("priority__strategy"),
         Action: lambda: Action.objects.for_partnership(partnership).select_related(
             "ambition__priority__strategy"
         ),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Partnership, User
+from core.dates import long_date
 from core.limits import LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from delivery.models import Action
@@ -26,7 +27,7 @@ class Meeting(TimeStampedModel):
         ordering = ["-held_on"]
 
     def __str__(self):
-        return f"{self.title}, {self.held_on:%-d %B %Y}"
+        return f"{self.title}, {long_date(self.held_on)}"
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})

@@ -117,9 +117,12 @@ def _strategy_page(names: ActivityNames, strategy_id) -> str | None:
 
 
 def _describe_action(r, names):
+    """In the plan's words, with the reference the action showed: as published, else from its order."""
     ambition = names.get(StrategicAmbition, r.ambition_id)
-    reference = f"{ambition.priority.order}.{ambition.order}.{r.order} " if ambition else ""
-    return f"Action {reference}{r.title}", _action_page(names, r.id)
+    if ambition is None:
+        return " ".join(filter(None, ["Action", r.published_reference, r.title])), _action_page(names, r.id)
+    shown = Action(ambition=ambition, order=r.order, published_reference=r.published_reference)
+    return f"{ambition.priority.strategy.action_word} {shown.reference} {r.title}", _action_page(names, r.id)
 
 
 def _describe_milestone(r, names):
@@ -137,13 +140,24 @@ def _describe_progress_update(r, names):
     return what, _action_page(names, r.action_id)
 
 
+def _describe_priority(r, names):
+    strategy = names.get(Strategy, r.strategy_id)
+    word = strategy.priority_word if strategy else "Priority"
+    return f"{word} {r.published_reference or r.order}. {r.title}", _strategy_page(names, r.strategy_id)
+
+
 def _describe_ambition(r, names):
+    """In the plan's words; a two-level plan's unseen ambition is named as its priority."""
     priority = names.get(Priority, r.priority_id)
-    reference = f"{priority.order}.{r.order} " if priority else ""
-    return (
-        f"Strategic ambition {reference}{r.title}",
-        _strategy_page(names, priority.strategy_id) if priority else None,
-    )
+    if priority is None:
+        return f"Strategic ambition {r.title}", None
+    strategy = priority.strategy
+    if not strategy.has_ambitions:
+        return f"{strategy.priority_word} {priority.reference}. {priority.title}", _strategy_page(
+            names, strategy.pk
+        )
+    reference = r.published_reference or f"{priority.order}.{r.order}"
+    return f"{strategy.ambition_word} {reference} {r.title}", _strategy_page(names, strategy.pk)
 
 
 def _describe_board_action(r, names):
@@ -186,7 +200,7 @@ KINDS: list[Kind] = [
         Priority,
         lambda p: _in("strategy_id", *_strategy_ids(p)),
         lambda r: [(Strategy, r.strategy_id)],
-        lambda r, names: (f"Priority {r.order}. {r.title}", _strategy_page(names, r.strategy_id)),
+        _describe_priority,
     ),
     Kind(
         "ambition",

@@ -16,7 +16,7 @@ from core.forms import (
     form_helper,
 )
 from core.limits import REFERENCE_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, too_long_message
-from core.text import in_sentence, with_article
+from core.text import in_sentence, names_in, with_article
 from core.timescales import Timescale, timescale_read
 from delivery.models import Action, Milestone, Tag
 from priorities.models import Priority, StrategicAmbition, Strategy
@@ -253,14 +253,15 @@ class ActionForm(forms.ModelForm):
         )
 
     def clean_tag_names(self) -> list[str]:
-        """The themes and places as written, one per comma; each as long as a tag's name may be."""
-        names = [" ".join(name.split()) for name in self.cleaned_data["tag_names"].split(",")]
+        """The themes and places as written, separated by commas or semicolons; each as long as a
+        tag's name may be."""
+        names = names_in(self.cleaned_data["tag_names"])
         limit = Tag._meta.get_field("name").max_length
         if any(len(name) > limit for name in names):
             raise ValidationError(
                 f"Each theme or place must be {limit} characters or fewer: separate them with commas"
             )
-        return [name for name in names if name]
+        return names
 
     def clean_due(self) -> Timescale:
         try:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import StatusRating, User
 from core.conflicts import VersionField, version_of
+from core.dates import long_date
 from core.forms import GovukDateField, MemberChoiceField, form_helper
 from delivery.models import ProgressUpdate
 from delivery.services.updates import UPDATE_FIELDS, MilestoneCompleted
@@ -60,7 +61,7 @@ class ProgressUpdateForm(forms.ModelForm):
         for milestone in self.milestones:
             self.fields[self.milestone_field(milestone)] = GovukDateField(
                 name="date it was completed",
-                label=f"{milestone.title} (due {milestone.due_on:%-d %B %Y})",
+                label=f"{milestone.title} (due {long_date(milestone.due_on)})",
                 required=False,
                 help_text="The date it was completed, for example 27 3 2025. Leave empty if not yet.",
                 initial=milestone.completed_on,

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.conflicts import VersionField
+from core.dates import long_date
 from core.forms import GovukDateField, form_helper
 from delivery.models import ReportingPeriod
 
@@ -89,6 +90,6 @@ class ReportingPeriodDeadlineForm(forms.ModelForm):
         if deadline < self.instance.starts_on:
             raise ValidationError(
                 f"The update deadline must be on or after the day the period starts, "
-                f"{self.instance.starts_on:%-d %B %Y}"
+                f"{long_date(self.instance.starts_on)}"
             )
         return deadline

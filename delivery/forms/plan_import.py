@@ -64,7 +64,7 @@ class PlanImportColumnsForm(forms.Form):
     def __init__(self, *args, headings: list[str], positions: list[int], strategy, **kwargs):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
-        choices = column_choices()
+        choices = column_choices(strategy)
         for position in positions:
             self.fields[f"column_{position}"] = forms.ChoiceField(
                 choices=choices,

@@ -27,8 +27,12 @@ memory, and made by the import (`services._rows_write`) in the same transaction 
 - **Partners** are matched to organisations by name or short name; the rest are kept as written
   (`Action.other_partners`), with any near miss suggested in the preview.
 - **Completion.** "Date completed" is kept as the file gives it (or none, never the import day); a
-  completion the row makes is rated Blue in the reporting period containing its date, when that
-  period exists and is open (`services._action_write`), as the preview says.
+  completion the row makes is rated Blue in the reporting period containing its date, open or locked,
+  when that period exists and has no update an officer submitted (`services._action_write`), as the
+  preview says.
+- **Past returns** (`imports.returns`): a column may hold a started period's rating or progress. A
+  return is only for a period the strategy reports in; an update already submitted for the action
+  and period is kept, never overwritten.
 """
 
 import copy
@@ -42,12 +46,15 @@ from django.utils import timezone
 
 from accounts.identity import normalise_email
 from accounts.models import Membership, Organisation, User
+from core.dates import long_date
 from core.limits import too_long_message
 from core.ratings import Rating
+from core.text import LIST_SEPARATOR, names_in
 from core.timescales import timescale_of, timescale_read
 from delivery.action_validation import action_problems, lead_organisation_default
 from delivery.imports.columns import CLEARABLE, COLUMNS, HEADINGS
-from delivery.imports.row_plan import TEXT_FIELDS, Completion, RowPlan, row_data
+from delivery.imports.returns import RATINGS_ACCEPTED, column_headings, rating_read, reports_in, return_of
+from delivery.imports.row_plan import TEXT_FIELDS, Completion, PastReturn, RowPlan, row_data
 from delivery.models import Action, ProgressUpdate, ReportingPeriod, Tag
 from delivery.services.actions import action_fields_set
 from priorities.models import Priority, StrategicAmbition, Strategy
@@ -55,7 +62,6 @@ from priorities.models import Priority, StrategicAmbition, Strategy
 FORMULA = "Formulas are not allowed: type the value instead"
 
 NUMBERED = re.compile(r"\d{1,4}(?:\.\d{1,4}){1,2}")
-LIST_SEPARATOR = re.compile(r"[,;\n]")
 STATUSES = {
     **{label.lower(): value for value, label in Action.Status.choices},
     **{value.replace("_", " "): value for value in Action.Status.values},
@@ -72,6 +78,7 @@ STATUSES = {
 PUBLISHED_MAX = Action._meta.get_field("published_reference").max_length
 OTHER_PARTNERS_MAX = Action._meta.get_field("other_partners").max_length
 TAG_MAX = Tag._meta.get_field("name").max_length
+NARRATIVE_MAX = ProgressUpdate._meta.get_field("narrative").max_length
 
 
 class Checker:
@@ -142,13 +149,16 @@ class Checker:
         self.short_names = sorted(o.short_name for o in organisations)
         self.tag_by_key = {tag.name.casefold(): tag for tag in Tag.objects.filter(partnership=partnership)}
         self.periods = list(ReportingPeriod.objects.for_partnership(partnership).order_by("starts_on"))
-        self.rated_blue = set(
-            ProgressUpdate.objects.filter(
-                action__ambition__priority__strategy=strategy,
-                rating=Rating.BLUE,
-                submitted_at__isnull=False,
-            ).values_list("action_id", "period_id")
-        )
+        self.period_started = {p.pk: p for p in self.periods if p.starts_on <= self.today}
+        self.headings = column_headings(strategy)
+        # The rating of each update an officer has written, submitted or draft, by (action, period):
+        # kept, never overwritten, so nothing they typed is lost.
+        self.reported = {
+            (action_id, period_id): rating
+            for action_id, period_id, rating in ProgressUpdate.objects.filter(
+                action__ambition__priority__strategy=strategy
+            ).values_list("action_id", "period_id", "rating")
+        }
 
     def check(self, rows: list[dict]) -> list[RowPlan]:
         seen: dict[str, int] = {}
@@ -186,11 +196,12 @@ class Checker:
         cells = {}
         for key, value in plan.values.items():
             if value.startswith("="):
-                plan.error(key, FORMULA)
+                plan.error(key, FORMULA, column=self.headings.get(key))
             else:
                 # A leading apostrophe is a spreadsheet's way of keeping "=…" as text: drop it.
                 cells[key] = value[1:] if value.startswith("'=") else value
         cleaned = plan.cleaned
+        returns = self._returns_read(plan, {key: cells.pop(key) for key in list(cells) if return_of(key)})
 
         existing = self._place(plan, cells)
         if existing is not None and not self.clear_empty:
@@ -228,13 +239,13 @@ class Checker:
                     cleaned["owner"] = owner
         if "delegates" in cells:
             delegates = [
-                self._person(plan, "delegates", text, existing) for text in _split(cells["delegates"])
+                self._person(plan, "delegates", text, existing) for text in names_in(cells["delegates"])
             ]
             if False not in delegates:
                 cleaned["delegates"] = list(dict.fromkeys(d for d in delegates if d is not None))
         if "partners" in cells:
             found, unknown = [], []
-            for name in _split(cells["partners"]):
+            for name in names_in(cells["partners"]):
                 organisation = self._organisation(name)
                 (found if organisation else unknown).append(organisation or name)
             other = ", ".join(dict.fromkeys(unknown))
@@ -256,7 +267,7 @@ class Checker:
                     plan.notes.append(" ".join([note, *hints]))
         if "lead_partners" in cells:
             found, unknown = [], []
-            for name in _split(cells["lead_partners"]):
+            for name in names_in(cells["lead_partners"]):
                 organisation = self._organisation(name)
                 (found if organisation else unknown).append(organisation or name)
             if unknown:
@@ -271,7 +282,7 @@ class Checker:
                 # a new action is led by the lead officer's organisation (`lead_organisation_default`)
             elif (lead := self._organisation(text)) is not None:
                 cleaned["lead_organisation"] = lead
-            elif len(parts := _split(text)) > 1 and all(self._organisation(part) for part in parts):
+            elif len(parts := names_in(text)) > 1 and all(self._organisation(part) for part in parts):
                 plan.error(
                     "lead_organisation",
                     "Give one lead organisation: put the others under Joint lead organisations",
@@ -280,7 +291,7 @@ class Checker:
                 plan.error("lead_organisation", self._unknown_organisations("lead organisation", [text]))
         if "tags" in cells:
             names = {}
-            for name in _split(cells["tags"]):
+            for name in names_in(cells["tags"]):
                 name = " ".join(name.split())
                 names.setdefault(name.casefold(), self.tag_by_key.get(name.casefold(), name))
             if any(len(str(name)) > TAG_MAX for name in names.values()):
@@ -324,6 +335,7 @@ class Checker:
             return
         plan.action = existing
         self._completion(plan, draft)
+        self._returns(plan, returns)
         if plan.action is not None:
             plan.differences = _differences(plan, draft)
             plan.changes = list(dict.fromkeys(d["column"] for d in plan.differences))
@@ -351,20 +363,79 @@ class Checker:
             return
         on = draft.completed_on
         period = next((p for p in self.periods if on and p.starts_on <= on <= p.ends_on), None)
-        if period is not None and action is not None and (action.pk, period.pk) in self.rated_blue:
+        reported = self.reported.get((action.pk, period.pk)) if action and period else None
+        if reported == Rating.BLUE:
             period = None  # already rated Blue there
             note = f"Completed on {_day(on)}: already rated Blue in that period"
         elif on is None:
             note = "Completed, with no date completed: not rated in any reporting period"
         elif period is None:
             note = f"Completed on {_day(on)}: no reporting period covers that day, so it is not rated"
-        elif not period.is_open:
-            note = f"Completed on {_day(on)}: not rated Blue, because {period.name} is {period.get_state_display().lower()}"
+        elif reported is not None:
+            note = f"Completed on {_day(on)}: not rated Blue, because {period.name} already has an update, which is kept"
             period = None
         else:
-            note = f"Completed on {_day(on)}: rated Blue in {period.name}"
+            locked = "" if period.is_open else f" ({period.get_state_display().lower()})"
+            note = f"Completed on {_day(on)}: rated Blue in {period.name}{locked}"
         plan.completion = Completion(period=period, note=note)
         plan.notes.append(note)
+
+    def _returns_read(self, plan: RowPlan, cells: dict) -> dict:
+        """The past returns the row's period columns give: {period: {"rating", "narrative", "key"}},
+        each a period the strategy reports in; what cannot be read is a problem of the row."""
+        found: dict[ReportingPeriod, dict] = {}
+        for key, text in cells.items():
+            kind, period_id = return_of(key)
+            column, text = self.headings.get(key, key), text.strip()
+            period = self.period_started.get(period_id)
+            if period is None:
+                plan.error(
+                    key,
+                    "This reporting period has not started or no longer exists: match the column again",
+                    column=column,
+                )
+            elif kind == "rating" and text:
+                if (rating := rating_read(text)) is None:
+                    plan.error(key, f"Unknown rating “{text}”: use {RATINGS_ACCEPTED}", column=column)
+                else:
+                    found.setdefault(period, {"key": key})["rating"] = rating
+            elif text:
+                if len(text) > NARRATIVE_MAX:
+                    plan.error(key, too_long_message(column, NARRATIVE_MAX), column=column)
+                else:
+                    found.setdefault(period, {"key": key})["narrative"] = text
+        rhythm = self.strategy.get_reporting_rhythm_display().split(":")[0].lower()
+        for period, given in list(found.items()):
+            if not reports_in(self.strategy, period):
+                plan.error(
+                    given["key"],
+                    f"{self.strategy.title} does not report in {period.name} (it reports {rhythm}): leave "
+                    "this period's return empty",
+                    column=self.headings[given["key"]],
+                )
+                del found[period]
+        return found
+
+    def _returns(self, plan: RowPlan, found: dict) -> None:
+        """The past returns the row brings, in date order, each kept when the action already has a
+        submitted update for its period; the completion's Blue rating takes its period's narrative."""
+        completion = plan.completion.period if plan.completion else None
+        for period in sorted(found, key=lambda p: p.starts_on):
+            given = found[period]
+            rating = given.get("rating", Rating.NOT_RATED)
+            if period == completion:
+                if rating not in (Rating.BLUE, Rating.NOT_RATED):
+                    plan.error(
+                        given["key"],
+                        f"The action was completed in {period.name}: rate it Blue there, or leave it empty",
+                        column=self.headings[given["key"]],
+                    )
+                    continue
+                rating = Rating.BLUE
+            kept = plan.action is not None and (plan.action.pk, period.pk) in self.reported
+            plan.returns.append(
+                PastReturn(period=period, rating=rating, narrative=given.get("narrative", ""), kept=kept)
+            )
 
     def _rules_check(self, plan: RowPlan, existing: Action | None) -> Action:
         """Check the action as the row would leave it with the one validator of actions, and return
@@ -710,10 +781,6 @@ def _ambition_key(ambition: StrategicAmbition):
     return ambition.pk if ambition.pk is not None else ("planned", id(ambition))
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in LIST_SEPARATOR.split(text) if part.strip()]
-
-
 def _same_text(a: str, b: str) -> bool:
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
@@ -726,7 +793,7 @@ def _organisation_key(name: str) -> str:
 
 
 def _is_empty(key: str, text: str) -> bool:
-    return not (_split(text) if key in LIST_COLUMNS else text.strip())
+    return not (names_in(text) if key in LIST_COLUMNS else text.strip())
 
 
 LIST_COLUMNS = ("delegates", "partners", "lead_partners", "tags")
@@ -759,7 +826,7 @@ def _partners(organisations, other: str) -> str:
 
 
 def _day(value) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return long_date(value) if value else ""
 
 
 def _differences(plan: RowPlan, draft: Action) -> list[dict]:
@@ -792,9 +859,9 @@ def _differences(plan: RowPlan, draft: Action) -> list[dict]:
                 found[key] = (_names(before), _names(cleaned[key]))
     if "partners" in cleaned:
         before = list(action.partner_organisations.all())
-        if {o.pk for o in cleaned["partners"]} != {o.pk for o in before} or _split(
+        if {o.pk for o in cleaned["partners"]} != {o.pk for o in before} or names_in(
             action.other_partners
-        ) != _split(cleaned["other_partners"]):
+        ) != names_in(cleaned["other_partners"]):
             found["partners"] = (
                 _partners(before, action.other_partners),
                 _partners(cleaned["partners"], cleaned["other_partners"]),

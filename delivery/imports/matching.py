@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from delivery.imports.columns import COLUMNS, HEADINGS, required_keys
+from delivery.imports.returns import column_headings, periods_started, return_suggested
 from delivery.models import ImportColumnMatch
 
 HEADING_MAX_LENGTH = ImportColumnMatch._meta.get_field("heading").max_length
@@ -128,21 +129,23 @@ def columns_remembered(*, partnership, headings: list[str]) -> dict[str, str]:
 
 
 def columns_known(
-    *, headings: list[str], remembered: dict[str, str], positions: list[int]
+    *, headings: list[str], remembered: dict[str, str], positions: list[int], fields: dict | None = None
 ) -> dict[int, str] | None:
     """The field at each position when every column is a template heading or one matched before.
 
     None when any column needs matching, including a column of values without a heading, which
-    nothing can have been matched to. A column matched to "Do not import" is left out.
+    nothing can have been matched to. A column matched to "Do not import" is left out. `fields`:
+    what a column can hold (`column_headings`), the plan's fields unless given.
     """
+    fields = HEADINGS if fields is None else fields
     columns = {}
     for position in positions:
         normalised = heading_normalised(headings[position])
         if not normalised:
             return None
         key = remembered[normalised] if normalised in remembered else template_column(headings[position])
-        if key is None or (key and key not in HEADINGS):
-            return None  # a field that is no longer imported is matched again
+        if key is None or (key and key not in fields):
+            return None  # a field that is no longer imported (or a period gone) is matched again
         if key:
             columns[position] = key
     return columns
@@ -154,9 +157,12 @@ def columns_suggested(
     """A field for each column the matching page can start from, each field at most once.
 
     What the partnership chose before comes first, then the template's own heading, the strategy's
-    words for its levels, the headings published plans use, and last a close spelling of any of them.
+    words for its levels, the headings published plans use, a reporting period's rating or progress
+    (`return_suggested`), and last a close spelling of any of them.
     """
     words = _known_words(strategy)
+    fields = column_headings(strategy)
+    periods = periods_started(strategy.partnership)
     candidates = []  # (rank, position, key): the lowest rank wins a field
     for position in positions:
         normalised = heading_normalised(headings[position])
@@ -169,6 +175,9 @@ def columns_suggested(
         if plain in words:
             candidates.append((1.0, position, words[plain]))
             continue
+        if past_return := return_suggested(normalised, periods):
+            candidates.append((1.5, position, past_return))
+            continue
         close = difflib.get_close_matches(plain, list(words), n=1, cutoff=CLOSE_ENOUGH)
         if close:
             ratio = difflib.SequenceMatcher(None, plain, close[0]).ratio()
@@ -177,7 +186,7 @@ def columns_suggested(
     unsuggested = set() if strategy.has_ambitions else {"ambition"}
     suggested: dict[int, str] = {}
     for _, position, key in sorted(candidates):
-        if key in HEADINGS and key not in unsuggested and key not in suggested.values():
+        if key in fields and key not in unsuggested and key not in suggested.values():
             suggested[position] = key
     return suggested
 
@@ -194,14 +203,16 @@ def _known_words(strategy) -> dict[str, str]:
     return words
 
 
-def column_choices() -> list[tuple[str, str]]:
-    """The fields a column can be matched to, as the template names them, and "Do not import"."""
-    return [("", "Do not import"), *((column.key, column.heading) for column in COLUMNS)]
+def column_choices(strategy) -> list[tuple[str, str]]:
+    """The fields a column can be matched to, as the template names them, then each started period's
+    rating and progress (`column_headings`), and "Do not import"."""
+    return [("", "Do not import"), *column_headings(strategy).items()]
 
 
 def columns_problems(*, columns: dict[int, str], strategy) -> tuple[dict[int, str], list[str]]:
     """Why a choice of columns cannot be imported: fields chosen twice, by position, and the required
     fields not chosen at all."""
+    fields = column_headings(strategy)
     positions_of: dict[str, list[int]] = {}
     for position, key in sorted(columns.items()):
         positions_of.setdefault(key, []).append(position)
@@ -210,10 +221,12 @@ def columns_problems(*, columns: dict[int, str], strategy) -> tuple[dict[int, st
         if len(positions) > 1:
             for position in positions:
                 twice[position] = (
-                    f"“{HEADINGS[key]}” is chosen for {len(positions)} columns: choose it for one"
+                    f"“{fields.get(key, key)}” is chosen for {len(positions)} columns: choose it for one"
                 )
     missing = [
-        column.heading for column in COLUMNS if column.key in required_keys(strategy) - set(columns.values())
+        fields[column.key]
+        for column in COLUMNS
+        if column.key in required_keys(strategy) - set(columns.values())
     ]
     return twice, missing
 

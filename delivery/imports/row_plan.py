@@ -3,6 +3,7 @@ what a checked file needs beside its rows (`import_summary`: people to invite, n
 
 from dataclasses import dataclass, field
 
+from core.ratings import Rating
 from delivery.imports.columns import HEADINGS
 from delivery.models import Action, ReportingPeriod
 from priorities.models import StrategicAmbition
@@ -24,6 +25,25 @@ class Completion:
 
     period: ReportingPeriod | None
     note: str
+
+
+@dataclass(frozen=True)
+class PastReturn:
+    """A return the row brings for a reporting period that has started: written as a submitted update,
+    unless the action already has a submitted one for that period (`kept`)."""
+
+    period: ReportingPeriod
+    rating: str
+    narrative: str
+    kept: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "period": self.period.name,
+            "rating": Rating(self.rating).label,
+            "has_narrative": bool(self.narrative),
+            "kept": self.kept,
+        }
 
 
 @dataclass
@@ -49,6 +69,7 @@ class RowPlan:
     new_priority: str = ""
     new_ambition: str = ""
     completion: Completion | None = None
+    returns: list[PastReturn] = field(default_factory=list)
     # What the preview says about the row beside its changes: partners kept as written, completion.
     notes: list[str] = field(default_factory=list)
 
@@ -60,8 +81,10 @@ class RowPlan:
             return Outcome.CREATE
         return Outcome.UPDATE if self.changes else Outcome.UNCHANGED
 
-    def error(self, key: str, message: str) -> None:
-        self.errors.append({"row": self.number, "column": HEADINGS[key], "message": message})
+    def error(self, key: str, message: str, *, column: str | None = None) -> None:
+        """A problem of the row in the column of `key`, named `column` when it is not a plan's field
+        (a past return's column)."""
+        self.errors.append({"row": self.number, "column": column or HEADINGS[key], "message": message})
 
     def as_json(self) -> dict:
         return {
@@ -78,6 +101,7 @@ class RowPlan:
             "new_priority": self.new_priority,
             "new_ambition": self.new_ambition,
             "notes": self.notes,
+            "returns": [past_return.as_json() for past_return in self.returns],
         }
 
 
@@ -120,16 +144,19 @@ def row_data(cleaned: dict, action: Action | None) -> dict:
 
 def import_summary(rows: list[dict]) -> dict:
     """What a checked file needs beside its rows, for its preview: the people it names who are not
-    members (`people_to_invite`: name as first written, and the rows), and the priorities and
-    strategic ambitions it adds."""
+    members (`people_to_invite`: name as first written, and the rows), the priorities and
+    strategic ambitions it adds, and how many past returns it writes and keeps as already reported."""
     people: dict[str, dict] = {}
     for row in rows:
         for name in row.get("to_invite", []):
             person = people.setdefault(" ".join(name.casefold().split()), {"name": name, "rows": []})
             if row["row"] not in person["rows"]:
                 person["rows"].append(row["row"])
+    returns = [r for row in rows if row["outcome"] != Outcome.ERROR for r in row.get("returns", [])]
     return {
         "people_to_invite": list(people.values()),
+        "returns_to_write": sum(1 for r in returns if not r["kept"]),
+        "returns_kept": sum(1 for r in returns if r["kept"]),
         "new_priorities": list(dict.fromkeys(r["new_priority"] for r in rows if r.get("new_priority"))),
         "new_ambitions": list(dict.fromkeys(r["new_ambition"] for r in rows if r.get("new_ambition"))),
     }

@@ -33,10 +33,11 @@ from delivery.imports.matching import (
     template_column,
 )
 from delivery.imports.reading import plan_file_read, rows_by_column
+from delivery.imports.returns import column_headings
 from delivery.imports.row_plan import Outcome, RowPlan, row_data
 from delivery.models import Action, ImportColumnMatch, PlanImport
 from delivery.services.actions import action_create, action_update, tags_named
-from delivery.services.updates import UPDATE_FIELDS, progress_update_initial, progress_update_save
+from delivery.services.updates import progress_update_import
 from priorities.models import Priority, StrategicAmbition, Strategy
 from priorities.services import actions_ambition_of, ambition_create, priority_create
 
@@ -87,7 +88,9 @@ def plan_import_check(*, partnership: Partnership, strategy: Strategy, uploaded_
                 }
             )
     remembered = columns_remembered(partnership=partnership, headings=headings)
-    columns = columns_known(headings=headings, remembered=remembered, positions=positions)
+    columns = columns_known(
+        headings=headings, remembered=remembered, positions=positions, fields=column_headings(strategy)
+    )
     if columns is not None and any(columns_problems(columns=columns, strategy=strategy)):
         columns = None  # what was remembered does not fit this file: ask again
     plan_import = PlanImport(
@@ -127,7 +130,9 @@ def plan_import_columns_match(*, plan_import: PlanImport, columns: dict[int, str
                 "This file was checked before its columns could be matched: upload it again."
             )
         positions = set(range(len(locked.headings)))
-        if not set(columns) <= positions or not set(columns.values()) <= set(HEADINGS):
+        if not set(columns) <= positions or not set(columns.values()) <= set(
+            column_headings(locked.strategy)
+        ):
             raise ValidationError("Choose a field of the plan, or “Do not import”, for each column.")
         twice, missing = columns_problems(columns=columns, strategy=locked.strategy)
         if twice or missing:
@@ -183,7 +188,7 @@ def plan_import_counts(plan_import: PlanImport) -> dict[str, int]:
 
 
 def _outcomes(rows: list[dict]) -> list[tuple]:
-    return [(r["row"], r["outcome"], r["action"], r["changes"]) for r in rows]
+    return [(r["row"], r["outcome"], r["action"], r["changes"], r.get("returns", [])) for r in rows]
 
 
 def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanImport:
@@ -334,7 +339,7 @@ def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tupl
     reason = f"Imported from {plan_import.file_name}"
     made: dict[int, Priority | StrategicAmbition] = {}
     for done, plan in enumerate(plans, start=1):
-        if plan.outcome in (Outcome.CREATE, Outcome.UPDATE):
+        if plan.outcome in (Outcome.CREATE, Outcome.UPDATE) or plan.returns:
             try:
                 _action_write(
                     plan=plan,
@@ -347,7 +352,7 @@ def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tupl
                 raise _ImportFailed(f"Row {plan.number}: {' '.join(error.messages)}") from error
             if plan.outcome == Outcome.CREATE:
                 created += 1
-            else:
+            elif plan.outcome == Outcome.UPDATE:
                 updated += 1
         if done % PROGRESS_EVERY == 0:
             cache.set(key, done, timeout=PROGRESS_TIMEOUT)
@@ -362,33 +367,43 @@ def _action_write(
     *, plan: RowPlan, partnership: Partnership, reason: str, user: User | None, made: dict
 ) -> Action:
     """Create the row's action (and the priority and ambition the file adds, once: `made`), or bring
-    the existing one into line with the row, through the services; then rate a completion the row
-    makes Blue in its reporting period, as a submitted progress update."""
+    the existing one into line with the row, through the services; then write the past returns the
+    row brings and rate a completion the row makes Blue in its reporting period, each as a submitted
+    progress update (`progress_update_import`, which keeps an update already submitted)."""
     data = row_data(plan.cleaned, plan.action)
     if "tags" in data:
         data["tags"] = tags_named(partnership=partnership, names=data["tags"])
     if plan.action is None:
         ambition = _ambition_made(plan.ambition, made)
         action = action_create(ambition=ambition, order=plan.order, data=data, reason=reason, by=user)
+    elif plan.outcome == Outcome.UNCHANGED:
+        action = plan.action  # only its past returns to write
     else:
         # The action was read, locked, in this transaction: nobody can have saved it since.
         action = action_update(
             action=plan.action, data=data, version=version_of(plan.action), reason=reason, by=user
         )
+    if user is None:
+        return action
+    for past_return in plan.returns:
+        if not past_return.kept:
+            progress_update_import(
+                action=action,
+                period=past_return.period,
+                author=user,
+                rating=past_return.rating,
+                narrative=past_return.narrative,
+                reason=reason,
+            )
     period = plan.completion.period if plan.completion else None
-    if period is not None and user is not None:
-        update = progress_update_initial(action=action, period=period)
-        update_data = {name: getattr(update, name) for name in UPDATE_FIELDS}
-        update_data.update(rating=Rating.BLUE, percent_complete=100)
-        if not update_data["narrative"].strip():
-            update_data["narrative"] = f"Completed on {action.completed_on:%d/%m/%Y}. {reason}."
-        progress_update_save(
+    if period is not None and period not in {past_return.period for past_return in plan.returns}:
+        progress_update_import(
             action=action,
             period=period,
             author=user,
-            data=update_data,
-            version=version_of(update),
-            submit=True,
+            rating=Rating.BLUE,
+            narrative=f"Completed on {action.completed_on:%d/%m/%Y}. {reason}.",
+            reason=reason,
         )
     return action
 

@@ -15,6 +15,7 @@ from accounts.models import Membership, Organisation, Partnership, User
 from core.conflicts import lock_unchanged
 from core.history import change_reason
 from core.ordering import move_in_order
+from core.text import in_sentence
 from core.timescales import Timescale
 from delivery.action_validation import action_check, lead_organisation_default
 from delivery.models import Action, Milestone, Tag
@@ -140,8 +141,8 @@ def tags_named(*, partnership: Partnership, names: Iterable[str]) -> list[Tag]:
     tags = {}
     for name in sorted(wanted):
         key = name.casefold()
-        if key not in existing:
-            existing[key] = Tag.objects.create(partnership=partnership, name=name)
+        if key not in existing:  # made at once by someone else too: theirs is the one
+            existing[key], _ = Tag.objects.get_or_create(partnership=partnership, name=name)
         tags[key] = existing[key]
     return list(tags.values())
 
@@ -223,7 +224,8 @@ def action_move(*, action: Action, direction: str) -> Action:
         .select_related("ambition__priority__strategy")
         .order_by("order")
     )
-    return move_in_order(items=items, moving=action, direction=direction, noun="action")
+    noun = in_sentence(action.ambition.priority.strategy.action_word)
+    return move_in_order(items=items, moving=action, direction=direction, noun=noun)
 
 
 @transaction.atomic

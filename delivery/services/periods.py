@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Partnership
+from core.dates import long_date
 from core.history import CHANGE_REASON_LENGTH
 from delivery.models import ReportingPeriod
 
@@ -58,7 +59,7 @@ def reporting_periods_create_year(
         raise ValidationError({"year": "Every quarter of this financial year already exists."})
     clashes = [
         f"{name} clashes with the existing period {other.name} "
-        f"({other.starts_on:%-d %B %Y} to {other.ends_on:%-d %B %Y})."
+        f"({long_date(other.starts_on)} to {long_date(other.ends_on)})."
         for name, starts_on, ends_on in quarters
         for other in existing
         if other.name == name or (other.starts_on <= ends_on and other.ends_on >= starts_on)

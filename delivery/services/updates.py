@@ -1,4 +1,5 @@
-"""Progress updates: the form's starting point, and saving a draft or submitting one, never losing a later save."""
+"""Progress updates: the form's starting point, saving a draft or submitting one, never losing a later
+save, and the past returns a delivery-plan import brings in."""
 
 from datetime import date
 from typing import NamedTuple
@@ -10,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.conflicts import EditConflict, lock_unchanged
 from core.history import change_reason
-from core.ratings import Rating
+from core.ratings import NEEDS_MITIGATION, Rating
 from delivery.models import Action, ProgressUpdate, ReportingPeriod
 from delivery.services.milestones import milestones_complete
 
@@ -99,6 +100,39 @@ def progress_update_save(
     milestones_complete(action=action, completed=milestones_completed or {}, by=author)
     if update.is_submitted:
         _action_status_follow(action=action, update=update)
+    return update
+
+
+@transaction.atomic
+def progress_update_import(
+    *, action: Action, period: ReportingPeriod, author: User, rating: str, narrative: str, reason: str
+) -> ProgressUpdate | None:
+    """Bring in a past return: the action's submitted update for a period that has started, open or
+    locked (history is what is brought in), recorded with `reason` as its history's change reason.
+
+    An update an officer already wrote for the period, submitted or draft, is kept as it is (None is
+    returned), so nothing they typed is lost. The action's status is the
+    import's to write, not the rating's. A red or amber return needs a mitigation: one the plan did
+    not record is said to be none recorded.
+    """
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    period = ReportingPeriod.objects.get(pk=period.pk)
+    if period.starts_on > timezone.localdate():
+        raise ValidationError(f"{period} has not started yet, so it has no return to bring in.")
+    update = progress_update_initial(action=action, period=period)
+    if update.pk is not None:
+        return None
+    update.rating = rating
+    update.narrative = narrative or update.narrative
+    if rating == Rating.BLUE:
+        update.percent_complete = 100
+    if rating in NEEDS_MITIGATION and not update.mitigation.strip():
+        update.mitigation = f"None recorded in the plan. {reason}."
+    update.author = update._history_user = author
+    update.submitted_at = timezone.now()
+    update._change_reason = change_reason(reason)
+    update.full_clean()
+    update.save()
     return update
 
 

@@ -157,8 +157,14 @@ class ActionMoveView(ActionMixin, MoveView):
 
     permission_required = "delivery.manage_actions"
     nav_section = "manage"
-    noun = "action"
-    plural = "actions"
+
+    @property
+    def noun(self):
+        return in_sentence(self.action.ambition.priority.strategy.action_word)
+
+    @property
+    def plural(self):
+        return in_sentence(self.action.ambition.priority.strategy.words.actions)
 
     def item(self):
         return self.action

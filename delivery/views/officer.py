@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 from accounts.models import StatusRating, User
 from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, differences, form_differences, version_of
+from core.dates import long_date
 from core.limits import whole_number
 from core.ratings import direction_of_travel
 from delivery.filters import REFERENCE, ActionFilter
@@ -265,7 +266,7 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
             messages.success(self.request, f"Progress update for {self.period} submitted.")
         else:
             messages.success(
-                self.request, f"Draft saved. Submit it by {self.period.update_deadline:%-d %B %Y}."
+                self.request, f"Draft saved. Submit it by {long_date(self.period.update_deadline)}."
             )
         return redirect(self.action.get_absolute_url())
 

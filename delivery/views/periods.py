@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, save_if_unchanged
+from core.dates import long_date
 from core.forms import add_service_errors
 from core.text import count_of
 from delivery.forms.periods import (
@@ -201,7 +202,7 @@ class ReportingPeriodDeadlineView(EditConflictMixin, ReportingPeriodMixin, FormV
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         messages.success(
-            self.request, f"Updates for {period} are now due by {period.update_deadline:%-d %B %Y}."
+            self.request, f"Updates for {period} are now due by {long_date(period.update_deadline)}."
         )
         return redirect("delivery:period_detail", slug=self.partnership.slug, pk=period.pk)
 

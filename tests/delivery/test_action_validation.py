@@ -121,3 +121,26 @@ def test_a_completed_action_may_have_no_known_date_but_only_a_completed_one_has_
     action = new_action(ambition, member(partnership), status=Action.Status.COMPLETED)
 
     assert action.completed_on is None
+
+
+def test_no_two_actions_of_a_strategy_show_the_same_reference(ambition, partnership):
+    owner = member(partnership)
+    first = new_action(ambition, owner)  # numbered 1.1.1 by its order
+    reference = first.reference
+    sibling_ambition = StrategicAmbitionFactory(priority=ambition.priority)
+
+    with pytest.raises(ValidationError) as taken:
+        new_action(sibling_ambition, owner, published_reference=reference)
+    published = new_action(sibling_ambition, owner, published_reference="A3")
+    with pytest.raises(ValidationError) as also_taken:
+        new_action(sibling_ambition, owner, published_reference="A3")
+    # An action whose own number another action already shows as its published reference.
+    new_action(sibling_ambition, owner, published_reference=f"{ambition.priority.order}.{ambition.order}.2")
+    with pytest.raises(ValidationError) as derived_taken:
+        new_action(ambition, owner)
+
+    assert f"already numbered {reference}" in taken.value.message_dict["published_reference"][0]
+    assert "already numbered A3" in also_taken.value.message_dict["published_reference"][0]
+    assert "published_reference" in derived_taken.value.message_dict
+    assert published.reference == "A3"
+    assert Action.objects.filter(ambition=ambition).count() == 1

@@ -4,8 +4,8 @@ from django.urls import reverse
 from accounts.models import Membership
 from core.conflicts import version_of
 from core.ratings import Rating
-from delivery.models import Action, ProgressUpdate, ReportingPeriod
-from tests.accounts.factories import MembershipFactory
+from delivery.models import Action, ProgressUpdate, ReportingPeriod, Tag
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import (
     ActionFactory,
     MilestoneFactory,
@@ -327,14 +327,21 @@ def test_delivery_plan_rejects_a_choice_from_another_partnership(client, action)
 def test_list_pages_make_the_same_queries_for_1_and_50_actions(client, page, assert_same_queries):
     def make_rows(count):
         first = ActionFactory()
-        period = ReportingPeriodFactory(partnership=first.partnership)
+        partnership = first.partnership
+        period = ReportingPeriodFactory(partnership=partnership)
+        # Each action with what a published plan gives it: joint leads, partners, themes and places.
+        tag = Tag.objects.create(partnership=partnership, name=f"Theme {count}")
+        joint, partner = OrganisationFactory.create_batch(2, partnership=partnership)
         for action in [
             first,
             *ActionFactory.create_batch(count - 1, ambition=first.ambition, owner=first.owner),
         ]:
             ProgressUpdateFactory(action=action, period=period, submitted_at="2026-10-01T09:00Z")
+            action.tags.add(tag)
+            action.lead_partners.add(joint)
+            action.partner_organisations.add(partner)
         client.force_login(first.owner)
-        return reverse(f"delivery:{page}", kwargs={"slug": first.partnership.slug})
+        return reverse(f"delivery:{page}", kwargs={"slug": partnership.slug})
 
     responses = assert_same_queries(make_rows, client.get)
 

@@ -354,8 +354,8 @@ def test_an_imported_completion_keeps_its_date_and_is_rated_blue_in_its_period(c
     assert update.is_submitted and update.percent_complete == 100 and update.author == plan.admin
 
 
-def test_a_completion_in_a_locked_period_is_not_rated_and_the_preview_says_why(client, plan):
-    ReportingPeriodFactory(
+def test_a_completion_in_a_locked_period_is_rated_blue_there_as_history(client, plan):
+    locked = ReportingPeriodFactory(
         partnership=plan.partnership,
         name="Q1 2024/25",
         starts_on=datetime.date(2024, 4, 1),
@@ -365,9 +365,12 @@ def test_a_completion_in_a_locked_period_is_not_rated_and_the_preview_says_why(c
 
     plan_import = imported(client, plan, [row(Status="Done", **{"Date completed": "2024-06-03"})])
 
-    assert "not rated Blue, because Q1 2024/25 is locked" in page_of(client, plan, plan_import)
-    assert Action.objects.get().completed_on == datetime.date(2024, 6, 3)
-    assert not ProgressUpdate.objects.exists()
+    assert "Completed on 3 June 2024: rated Blue in Q1 2024/25 (locked)" in page_of(client, plan, plan_import)
+    action = Action.objects.get()
+    assert action.completed_on == datetime.date(2024, 6, 3)
+    [update] = ProgressUpdate.objects.all()
+    assert (update.action, update.period, update.rating) == (action, locked, Rating.BLUE)
+    assert update.is_submitted
 
 
 def test_completing_an_existing_action_shows_the_date_and_rates_it(client, plan):

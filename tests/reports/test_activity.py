@@ -495,3 +495,28 @@ def test_the_filters_are_shown_as_chosen(client, action, admin):
     assert 'type="date" name="date_from" value="2026-10-01"' in html
     assert re.search(r'<label for="id_date_from" class="govuk-label">\s*From\s*</label>', html)
     assert re.search(r'<label for="id_date_to" class="govuk-label">\s*To\s*</label>', html)
+
+
+def test_a_plan_is_named_in_its_own_words_with_no_unseen_level(admin):
+    """A two-level plan's actions are numbered 1.3, its unseen ambition named as its priority."""
+    priority = PriorityFactory(
+        order=2,
+        title="Reduce reoffending",
+        strategy__levels=2,
+        strategy__priority_word="Aim",
+        strategy__action_word="Deliverable",
+        strategy__partnership=admin.memberships.get().partnership,
+    )
+    ambition = StrategicAmbitionFactory(priority=priority, order=1, title="Reduce reoffending")
+    ActionFactory(ambition=ambition, order=3, title="Diversion scheme")
+    ActionFactory(ambition=ambition, order=4, title="Housing pathway", published_reference="RR-4")
+
+    entries = entries_of(priority.strategy.partnership, kinds=["priority", "ambition", "action"])
+
+    named = {e.what for e in entries}
+    assert {
+        "Aim 2. Reduce reoffending",
+        "Deliverable 2.3 Diversion scheme",
+        "Deliverable RR-4 Housing pathway",
+    } <= named
+    assert not any(what.startswith("Strategic ambition 2.1") for what in named)
