@@ -305,7 +305,7 @@ class ActionForm(forms.ModelForm):
         """The action's fields as entered, ready for `action_create` or `action_update`."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         due = self.cleaned_data["due"]
-        data.update(due_on=due.ends_on, due_timescale=due.written)
+        data.update(due_on=due.ends_on, due_timescale=due.written, tag_names=self.cleaned_data["tag_names"])
         if self.is_revisable:
             data["due_revision_reason"] = self.cleaned_data["due_revision_reason"]
         return data

@@ -66,7 +66,7 @@ def action_delegate_remove(*, action: Action, delegate: User, reason: str = "") 
 
 
 ACTION_RELATED = ("delegates", "partner_organisations", "lead_partners", "tags")
-SET_APART = (*ACTION_RELATED, "due_on", "due_timescale", "due_revision_reason")
+SET_APART = (*ACTION_RELATED, "due_on", "due_timescale", "due_revision_reason", "tag_names")
 
 
 def action_fields_set(action: Action, data: dict, *, today: date, timescale_agreed: bool = False) -> None:
@@ -99,6 +99,9 @@ def _action_save(
     `kept` are the people already on the action (or on the one it carries over), who may stay on
     it when no longer active members (see `delivery.action_validation`).
     """
+    if "tag_names" in data:  # themes and places by name, as typed: new ones are made with the action
+        partnership = action.ambition.priority.strategy.partnership
+        data = {**data, "tags": tags_named(partnership=partnership, names=data["tag_names"])}
     action_fields_set(action, data, today=timezone.localdate(), timescale_agreed=timescale_agreed)
     existing = action.pk is not None
     lead_organisation_default(action, partial(_organisation_of, action.ambition.priority.strategy))

@@ -26,7 +26,6 @@ from delivery.services.actions import (
     action_move,
     action_update,
     strategy_start_next,
-    tags_named,
 )
 from delivery.services.milestones import milestone_add, milestone_change, milestone_remove
 from delivery.views.officer import ActionMixin
@@ -76,11 +75,11 @@ class ActionCreateView(PartnershipMixin, FormView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():  # new themes and places are made only with the action
+            with transaction.atomic():  # a two-level plan's unseen ambition is made only with the action
                 ambition = self.ambition or form.cleaned_data.get("ambition")
                 if ambition is None:
                     ambition = actions_ambition_of(form.cleaned_data["priority"])
-                action = action_create(ambition=ambition, data=action_data_with_tags(form, self.partnership))
+                action = action_create(ambition=ambition, data=form.action_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -89,14 +88,6 @@ class ActionCreateView(PartnershipMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(place=self.ambition, strategy=self.strategy, **kwargs)
-
-
-def action_data_with_tags(form: ActionForm, partnership) -> dict:
-    """The action form's data with its themes and places as the partnership's tags, new ones made."""
-    return {
-        **form.action_data,
-        "tags": tags_named(partnership=partnership, names=form.cleaned_data["tag_names"]),
-    }
 
 
 class ActionEditView(EditConflictMixin, ActionMixin, FormView):
@@ -127,12 +118,9 @@ class ActionEditView(EditConflictMixin, ActionMixin, FormView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():  # new themes and places are made only with the change
-                action = action_update(
-                    action=self.action,
-                    data=action_data_with_tags(form, self.partnership),
-                    version=form.cleaned_data["version"],
-                )
+            action = action_update(
+                action=self.action, data=form.action_data, version=form.cleaned_data["version"]
+            )
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
