@@ -62,6 +62,13 @@ class User(AbstractUser):
             raise ValidationError({"email": error.messages}) from error
 
 
+class ProtectiveMarking(models.TextChoices):
+    """The marking a partnership prints on its board papers (Government Security Classifications)."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
 class Partnership(TimeStampedModel):
     """A multi-agency partnership board: the tenant that owns everything else."""
 
@@ -78,6 +85,12 @@ class Partnership(TimeStampedModel):
         error_messages={"unique": "Another partnership already uses this web address."},
     )
     description = BoundedTextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    protective_marking = models.CharField(
+        max_length=30,
+        choices=ProtectiveMarking.choices,
+        default=ProtectiveMarking.OFFICIAL,
+        help_text="The Government Security Classification printed on every page of the partnership's papers.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -46,7 +46,7 @@ def build(*, actions: int, periods: int) -> dict:
     from accounts.services import partnership_create
     from core.ratings import Rating
     from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
-    from meetings.models import Meeting
+    from meetings.models import Body, Meeting
     from priorities.models import Priority, StrategicAmbition, Strategy
 
     partnership = partnership_create(name="Bench Partnership", slug="bench")
@@ -132,8 +132,9 @@ def build(*, actions: int, periods: int) -> dict:
                 for a in created
             ]
         )
+    body = Body.objects.create(partnership=partnership, name="Bench board")
     Meeting.objects.create(
-        partnership=partnership, title="Bench board", body="Bench board", held_on=datetime.date(2030, 1, 1)
+        partnership=partnership, title="Bench board", body=body, held_on=datetime.date(2030, 1, 1)
     )
     return {"admin": admin, "partnership": partnership, "action": created[0]}
 

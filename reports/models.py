@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Partnership, User
 from delivery.models import ReportingPeriod
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from priorities.models import Strategy
 
 
@@ -46,6 +46,14 @@ class ExceptionReport(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="exception_reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="exception_reports")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="exception_reports")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exception_reports",
+        help_text="The meeting's agenda item that takes the report, printed on the board paper's cover.",
+    )
     strategy = models.ForeignKey(
         Strategy,
         on_delete=models.PROTECT,

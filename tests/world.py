@@ -10,6 +10,7 @@ from django.db import connection
 from accounts.models import Membership
 from core.ratings import Rating
 from delivery.models import ReportingPeriod
+from meetings.models import SupportingDocument
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import (
     ActionFactory,
@@ -17,7 +18,13 @@ from tests.delivery.factories import (
     ProgressUpdateFactory,
     ReportingPeriodFactory,
 )
-from tests.meetings.factories import AgendaItemFactory, BoardActionFactory, MeetingFactory
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    BoardActionFactory,
+    BoardActionNoteFactory,
+    MeetingFactory,
+)
 from tests.priorities.factories import (
     ConsultationFactory,
     PriorityFactory,
@@ -52,10 +59,17 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
     action = ActionFactory(ambition=ambition, order=1, owner=officer)
     action.delegates.add(admin.user)
     milestone = MilestoneFactory(action=action)
-    ProgressUpdateFactory(action=action, period=period, author=officer, rating=Rating.GREEN)
+    update = ProgressUpdateFactory(
+        action=action, period=period, author=officer, rating=Rating.GREEN, board_ask="Agree the funding."
+    )
     meeting = MeetingFactory(partnership=partnership)
-    AgendaItemFactory(meeting=meeting)
-    BoardActionFactory(meeting=meeting)
+    agenda_item = AgendaItemFactory(meeting=meeting, action=action)
+    document = SupportingDocument.objects.create(
+        agenda_item=agenda_item, title="Strategic assessment", url="https://example.org/assessment.pdf"
+    )
+    AttendanceFactory(meeting=meeting, person=officer, name=str(officer), organisation=authority)
+    board_action = BoardActionFactory(meeting=meeting, owner=officer, action=action, agenda_item=agenda_item)
+    BoardActionNoteFactory(board_action=board_action, author=officer)
     consultation = ConsultationFactory(strategy=strategy)
     SignOffFactory(strategy=strategy, organisation=authority)
     pks = {
@@ -73,6 +87,10 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
         "priorities:ambition": ambition.pk,
         "priorities:consultation": consultation.pk,
         "meetings:meeting": meeting.pk,
+        "meetings:body": meeting.body_id,
+        "meetings:agenda_item": agenda_item.pk,
+        "meetings:document": document.pk,
+        "meetings:board_action": board_action.pk,
         "meetings:person": officer.pk,
         "accounts:person": officer.pk,
         "accounts:organisation": authority.pk,
@@ -86,6 +104,8 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
         "strategy": strategy,
         "period": period,
         "meeting": meeting,
+        "board_action": board_action,
+        "update": update,
         "action": action,
         "pks": pks,
         "ambition": ambition,
@@ -107,6 +127,8 @@ def sample_kwargs(world: dict, name: str, parameters) -> dict:
             kwargs["uidb64"] = "MQ"
         elif parameter == "ambition_pk":
             kwargs["ambition_pk"] = world["ambition"].pk
+        elif parameter == "update_pk":
+            kwargs["update_pk"] = world["update"].pk
         elif parameter == "period_pk":
             kwargs["period_pk"] = world["period"].pk
         elif parameter == "import_pk":

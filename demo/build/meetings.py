@@ -6,7 +6,7 @@ from accounts.models import Partnership, User
 from delivery.models import ReportingPeriod
 from demo.build.records import upsert, validate
 from demo.specs import MinutedItem
-from meetings.models import AgendaItem, BoardAction, Meeting
+from meetings.models import AgendaItem, BoardAction, Body, Meeting
 
 UPCOMING_MEETING_DAYS_AFTER_DEADLINE = 21
 THURSDAY = 3  # boards meet on a Thursday
@@ -19,7 +19,7 @@ def meeting_build(*, partnership: Partnership, item: MinutedItem, users: dict[st
         partnership=partnership,
         title=item.title,
         held_on=item.held_on,
-        defaults={"body": item.body},
+        defaults={"body": upsert(Body, partnership=partnership, name=item.body)},
     )
     upsert(
         AgendaItem,
@@ -69,10 +69,11 @@ def upcoming_meeting_build(
         .order_by("held_on")
         .first()
     )
-    if upcoming is None or upcoming.held_on != held_on or upcoming.body != board:
+    body = upsert(Body, partnership=partnership, name=board)
+    if upcoming is None or upcoming.held_on != held_on or upcoming.body_id != body.pk:
         upcoming = upcoming or Meeting(partnership=partnership, title=board)
         upcoming.held_on = held_on
-        upcoming.body = board
+        upcoming.body = body
         upcoming.location = location
         validate(upcoming)
         upcoming.save()

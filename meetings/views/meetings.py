@@ -37,7 +37,9 @@ class MeetingDetailView(PartnershipMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Meeting.objects.filter(partnership=self.partnership).prefetch_related(
+            Meeting.objects.filter(partnership=self.partnership)
+            .select_related("body")
+            .prefetch_related(
                 "agenda_items",
                 "board_actions__owner",
                 "board_actions__action__ambition__priority",
