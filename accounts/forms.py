@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.identity import normalise_email
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Partnership, ProtectiveMarking, User
 from core.forms import MemberChoiceField, form_helper
 from core.limits import PASSWORD_MAX_LENGTH
 
@@ -55,6 +55,36 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=20),
             Button("submit", "Sign in"),
             fields_only=True,
+        )
+
+
+class PartnershipSettingsForm(forms.ModelForm):
+    """What a partnership's administrators set for the whole partnership: its short name, description
+    and the protective marking printed on its papers."""
+
+    class Meta:
+        model = Partnership
+        fields = ["short_name", "description", "protective_marking"]
+        labels = {
+            "short_name": "Short name (optional)",
+            "description": "Description (optional)",
+            "protective_marking": "Protective marking",
+        }
+        widgets = {"protective_marking": forms.RadioSelect}
+        error_messages = {
+            "protective_marking": {
+                "required": "Choose the protective marking for the partnership's papers",
+                "invalid_choice": "Choose OFFICIAL or OFFICIAL-SENSITIVE",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.text("short_name", field_width=10),
+            Field.textarea("description", rows=4),
+            Field.radios("protective_marking", legend_size=Size.SMALL),
+            Button("save", "Save settings"),
         )
 
 
@@ -330,6 +360,14 @@ class PartnershipSetUpForm(forms.Form):
     is_responsible_authority = forms.BooleanField(
         label="Your organisation is a responsible (statutory) authority", required=False
     )
+    protective_marking = forms.ChoiceField(
+        label="Protective marking of the partnership's papers",
+        choices=ProtectiveMarking.choices,
+        initial=ProtectiveMarking.OFFICIAL,
+        required=False,  # OFFICIAL when not chosen
+        help_text="Printed in the header and footer of every page of its board papers.",
+        error_messages={"invalid_choice": "Choose OFFICIAL or OFFICIAL-SENSITIVE"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,5 +378,6 @@ class PartnershipSetUpForm(forms.Form):
             Field.text("organisation_name"),
             Field.text("organisation_short_name", field_width=Fluid.ONE_THIRD),
             Field.checkbox("is_responsible_authority"),
+            Field.radios("protective_marking", legend_size=Size.SMALL),
             Button("set_up", "Set up the partnership"),
         )

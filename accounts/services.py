@@ -35,9 +35,14 @@ LAST_ADMINISTRATOR = (
 
 
 @transaction.atomic
-def partnership_create(*, name: str, slug: str, short_name: str = "") -> Partnership:
-    """Create a partnership with the default wording of the status ratings."""
+def partnership_create(
+    *, name: str, slug: str, short_name: str = "", protective_marking: str = ""
+) -> Partnership:
+    """Create a partnership with the default wording of the status ratings (and, by default, the
+    OFFICIAL marking on its papers)."""
     partnership = Partnership(name=name, slug=slug, short_name=short_name)
+    if protective_marking:
+        partnership.protective_marking = protective_marking
     partnership.full_clean()
     partnership.save()
     status_ratings_install_defaults(partnership=partnership)
@@ -54,9 +59,12 @@ def partnership_set_up(
     organisation_short_name: str,
     is_responsible_authority: bool,
     administrator: User,
+    protective_marking: str = "",
 ) -> Partnership:
     """Create a partnership with its first organisation, and make the person setting it up its administrator."""
-    partnership = partnership_create(name=name, slug=slug, short_name=short_name)
+    partnership = partnership_create(
+        name=name, slug=slug, short_name=short_name, protective_marking=protective_marking
+    )
     organisation = Organisation(
         partnership=partnership,
         name=organisation_name,

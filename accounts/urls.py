@@ -40,6 +40,9 @@ urlpatterns = [
     path("accounts/session/extend/", sessions.session_extend, name="session_extend"),
     path("accounts/sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path("p/<slug:slug>/manage/", views.ManageView.as_view(), name="manage"),
+    path(
+        "p/<slug:slug>/manage/settings/", views.PartnershipSettingsView.as_view(), name="partnership_settings"
+    ),
     path("p/<slug:slug>/organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path(
         "p/<slug:slug>/organisations/add/",

@@ -16,6 +16,7 @@ from accounts.forms import (
     InvitationForm,
     MembershipForm,
     OrganisationForm,
+    PartnershipSettingsForm,
 )
 from accounts.models import Invitation, Membership, Organisation
 from accounts.services import (
@@ -61,6 +62,23 @@ class ManageView(PartnershipMixin, TemplateView):
     permission_required = "accounts.administer_partnership"
     nav_section = "manage"
     template_name = "accounts/manage.html"
+
+
+class PartnershipSettingsView(PartnershipMixin, UpdateView):
+    """The partnership's own settings: its short name, description and protective marking."""
+
+    permission_required = "accounts.administer_partnership"
+    nav_section = "manage"
+    form_class = PartnershipSettingsForm
+    template_name = "accounts/partnership_settings.html"
+
+    def get_object(self, queryset=None):
+        return self.partnership
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "Partnership settings saved.")
+        return redirect("accounts:manage", slug=self.partnership.slug)
 
 
 class OrganisationListView(PartnershipMixin, ListView):

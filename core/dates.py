@@ -1,6 +1,6 @@
 """Dates as UK public bodies count them."""
 
-from datetime import date
+from datetime import date, time
 
 
 def financial_year_of(day: date) -> int:
@@ -11,3 +11,14 @@ def financial_year_of(day: date) -> int:
 def long_date(day: date) -> str:
     """A date as GOV.UK writes it: "31 March 2027"."""
     return f"{day.day} {day:%B %Y}"
+
+
+def clock_time(value: time | None) -> str:
+    """A time as GOV.UK writes it: "10am", "2:30pm", "midday"; nothing for no time."""
+    if value is None:
+        return ""
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"

@@ -101,3 +101,20 @@ class MembersChoiceField(RecordsChoiceField):
 
     def label_from_instance(self, obj):
         return member_label(obj)
+
+
+class LoadedChoiceField(forms.ChoiceField):
+    """A choice of one of `records`, already loaded: a form with many such fields (a row each) reads
+    the records once, where a ModelChoiceField a row would query them again for each row it draws.
+    Cleans to the chosen record, or None when none is chosen."""
+
+    def __init__(self, *, records, empty_label: str = "---------", **kwargs):
+        self.records = {str(record.pk): record for record in records}
+        choices = [("", empty_label), *((key, str(record)) for key, record in self.records.items())]
+        super().__init__(choices=choices, **kwargs)
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+    def clean(self, value):
+        return self.records.get(super().clean(value))

@@ -27,18 +27,30 @@ def move_in_order(*, items: list, moving, direction: str, noun: str):
     if not 0 <= other < len(items):
         raise ValidationError(f"This {noun} is already {'first' if direction == 'up' else 'last'}.")
     items[index], items[other] = items[other], items[index]
+    renumber(items)
+    return items[other]
+
+
+def renumber(items: list, *, reason: str = "Moved to position {position}") -> list:
+    """Number `items` (all the siblings, locked, in their new order) 1, 2, 3 ... and save those whose
+    number changes, each recording `reason` (formatted with its `position`) in its history.
+
+    Returns the items renumbered. (parent, order) is unique, so the rows that change are first lifted
+    above every order in use, then each is set.
+    """
     changed = [(position, item) for position, item in enumerate(items, start=1) if item.order != position]
-    # (parent, order) is unique, so first lift the rows that move above every order in use, then set each.
+    if not changed:
+        return []
     lift = max(item.order for item in items)
-    type(moving)._default_manager.filter(pk__in=[item.pk for _, item in changed]).update(
+    type(changed[0][1])._default_manager.filter(pk__in=[item.pk for _, item in changed]).update(
         order=F("order") + lift
     )
     for position, item in changed:
         item.order = position
         item.full_clean()
-        item._change_reason = f"Moved to position {position}"
+        item._change_reason = reason.format(position=position)
         item.save()
-    return items[other]
+    return [item for _, item in changed]
 
 
 class MoveView(View):

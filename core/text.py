@@ -53,3 +53,9 @@ def names_in(text: str) -> list[str]:
     each on one line with single spaces, empty ones dropped."""
     names = (" ".join(name.split()) for name in LIST_SEPARATOR.split(text))
     return [name for name in names if name]
+
+
+def running_head(marking: str, *, is_draft: bool) -> str:
+    """The protective marking at the top and foot of every page of a paper; on a draft, the marking,
+    an en dash and "DRAFT" (as the Word and PDF board papers have always printed it)."""
+    return f"{marking} – DRAFT" if is_draft else str(marking)

@@ -34,12 +34,15 @@ from demo.data.safer_bromley_da_plan import DA_ACTIONS, DA_PLAN
 from demo.data.safer_bromley_minutes import (
     BOARD,
     MEETING_2016,
+    MEETING_2016_ON,
     MEETING_2023,
     MEETING_2023_ON,
+    STRATEGIC_GROUP,
     UPCOMING_BOARD_LOCATION,
+    UPCOMING_STRATEGIC_GROUP_LOCATION,
 )
 from demo.data.safer_bromley_plan import SBP_ACTIONS
-from meetings.models import AgendaItem, BoardAction, Meeting
+from meetings.models import AgendaItem, Attendance, BoardAction, Body, Meeting
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 
 
@@ -50,6 +53,12 @@ class DemoSummary:
     today: date
     sign_ins: list[tuple[str, str]]
     counts: dict[str, int]
+    # What is invented rather than taken from the minutes (the pages have no field to mark it).
+    notes: tuple[str, ...] = (
+        "The two Safer Bromley meetings' agenda items, minutes and resolutions are as minuted; their "
+        "dates, times, places, attendance, chair and vice-chair, board action owners and next "
+        "meetings are illustrative.",
+    )
 
 
 def safer_bromley_build(
@@ -88,14 +97,26 @@ def safer_bromley_build(
         periods=periods,
         today=today,
     )
-    for item in (MEETING_2016, MEETING_2023):
-        meeting_build(partnership=partnership, item=item, users=users)
+    for spec in (MEETING_2016, MEETING_2023):
+        meeting_build(partnership=partnership, spec=spec, users=users, organisations=organisations)
+    # Each body meets next after the open period's deadline, the Strategic Group a week before the
+    # Board, so that the open board actions of both are carried to them as matters arising.
+    open_period = next((p for p in periods if p.state == ReportingPeriod.State.OPEN), None)
     upcoming_meeting_build(
         partnership=partnership,
-        board=BOARD,
+        body=STRATEGIC_GROUP,
+        location=UPCOMING_STRATEGIC_GROUP_LOCATION,
+        after=MEETING_2016_ON,
+        open_period=open_period,
+        today=today,
+        days_after_deadline=14,
+    )
+    upcoming_meeting_build(
+        partnership=partnership,
+        body=BOARD,
         location=UPCOMING_BOARD_LOCATION,
         after=MEETING_2023_ON,
-        open_period=next((p for p in periods if p.state == ReportingPeriod.State.OPEN), None),
+        open_period=open_period,
         today=today,
     )
 
@@ -123,7 +144,7 @@ def northfield_build(
         periods=periods,
         today=today,
     )
-    meeting_build(partnership=partnership, item=NORTHFIELD_MEETING, users=users)
+    meeting_build(partnership=partnership, spec=NORTHFIELD_MEETING, users=users, organisations=organisations)
 
 
 def demo_counts(*, partnerships: list[Partnership]) -> dict[str, int]:
@@ -145,9 +166,14 @@ def demo_counts(*, partnerships: list[Partnership]) -> dict[str, int]:
         "Milestones": Milestone.objects.filter(action__in=actions).count(),
         "Reporting periods": ReportingPeriod.objects.filter(partnership__in=partnerships).count(),
         "Progress updates": ProgressUpdate.objects.filter(action__in=actions).count(),
+        "Bodies (board and groups)": Body.objects.filter(partnership__in=partnerships).count(),
         "Meetings": meetings.count(),
         "Agenda items": AgendaItem.objects.filter(meeting__in=meetings).count(),
+        "Attendance records": Attendance.objects.filter(meeting__in=meetings).count(),
         "Board actions": BoardAction.objects.filter(meeting__in=meetings).count(),
+        "Open board actions": BoardAction.objects.filter(
+            meeting__in=meetings, status=BoardAction.Status.OPEN
+        ).count(),
     }
 
 

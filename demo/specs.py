@@ -6,7 +6,7 @@ The data itself is in `demo.data`; `demo.build` turns it into rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from accounts.identity import normalise_email
 
@@ -90,21 +90,68 @@ class StrategySpec:
 
 
 @dataclass(frozen=True)
+class BoardActionSpec:
+    """A board action raised under an agenda item, owned by a person (username) or organisation.
+
+    `priority` links it to a priority, given as (strategy title, priority title).
+    """
+
+    description: str
+    owner: str | None = None
+    owner_organisation: str = ""  # short name
+    due_on: date | None = None
+    status: str = "open"
+    priority: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceSpec:
+    """Who was at a meeting: a name as minutes give it, their organisation (short name), and status.
+
+    `username` links the row to a demo person; `substitute` names who came in their place.
+    """
+
+    name: str
+    organisation: str
+    status: str = "present"
+    username: str = ""
+    substitute: str = ""
+
+
+@dataclass(frozen=True)
 class MinutedItem:
-    """A meeting with one agenda item, its minutes (paragraphs) and resolution."""
+    """An agenda item as minuted: its title, presenter, minutes (paragraphs) and resolution."""
 
     title: str
-    body: str
-    held_on: date
-    item_title: str
     paragraphs: tuple[str, ...]
-    resolution: str
-    # The matters arising: (what, owner's username or None, due date).
-    board_actions: tuple[tuple[str, str | None, date], ...] = ()
+    resolution: str = ""
+    presenter: str = ""
+    board_actions: tuple[BoardActionSpec, ...] = ()
 
     @property
     def minutes(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    """A minuted meeting of a body: when and where, its agenda items in order, and who attended.
+
+    `chair` and `vice_chair` (usernames) are the body's; a meeting that does not set them leaves
+    the body's as they are.
+    """
+
+    title: str
+    body: str
+    held_on: date
+    items: tuple[MinutedItem, ...]
+    starts_at: time | None = None
+    location: str = ""
+    is_virtual: bool = False
+    status: str = "minutes_approved"
+    attendance: tuple[AttendanceSpec, ...] = ()
+    chair: str = ""
+    vice_chair: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,18 @@
 action log."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Partnership, User
-from core.dates import long_date
+from core.dates import clock_time, long_date
 from core.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from delivery.models import Action, ProgressUpdate
+from meetings.querysets import BoardActionQuerySet
 from priorities.models import Priority
 
 DOCUMENT_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt")
@@ -122,6 +123,32 @@ class Meeting(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
+    @property
+    def place_in_words(self) -> str:
+        """Where it meets, as pages and papers say it: "Civic Centre, and online", "To be confirmed"."""
+        if self.is_virtual and self.location:
+            return f"{self.location}, and online"
+        if self.is_virtual:
+            return "Virtual meeting (online)"
+        return self.location or "To be confirmed"
+
+    @property
+    def starts_in_words(self) -> str:
+        """The start time as GOV.UK writes it ("2:30pm"), or nothing when none is set."""
+        return clock_time(self.starts_at)
+
+    def matters_arising(self, today) -> list["BoardAction"]:
+        """The open board actions of earlier meetings of its board or group, for its "Matters arising",
+        each with `overdue` said as of `today`."""
+        found = list(
+            BoardAction.objects.matters_arising_for(self)
+            .select_related("meeting", "owner", "owner_organisation", "action__ambition__priority__strategy")
+            .with_latest_note()
+        )
+        for board_action in found:
+            board_action.overdue = board_action.is_overdue(today)
+        return found
+
 
 class AgendaItem(TimeStampedModel):
     """An item on a meeting's agenda with its minutes and any resolution."""
@@ -176,7 +203,13 @@ class SupportingDocument(TimeStampedModel):
         blank=True,
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_document_size],
     )
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        # The address a member is sent to: a web page, never another scheme a browser would act on.
+        validators=[URLValidator(schemes=["https", "http"])],
+    )
 
     class Meta:
         ordering = ["agenda_item", "pk"]
@@ -295,6 +328,8 @@ class BoardAction(TimeStampedModel):
     )
     history = HistoricalRecords()
 
+    objects = BoardActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "due_on", "pk"]
         indexes = [models.Index(fields=["status", "due_on"], name="board_action_status_due")]
@@ -309,6 +344,10 @@ class BoardAction(TimeStampedModel):
         return reverse(
             "meetings:board_action_detail", kwargs={"slug": self.meeting.partnership.slug, "pk": self.pk}
         )
+
+    def is_overdue(self, today) -> bool:
+        """Still open after its due date (as `BoardActionQuerySet.overdue` finds them)."""
+        return self.status == self.Status.OPEN and self.due_on is not None and self.due_on < today
 
 
 class BoardActionNote(TimeStampedModel):

@@ -358,6 +358,9 @@ def _item(state: ActionState, reasons: list[str]) -> dict:
         "issues_and_risks": update.issues_and_risks if update else "",
         "mitigation": update.mitigation if update else "",
         "board_ask": update.board_ask if update else "",
+        # The update carrying the board ask, so that a meeting can put the ask on its agenda or raise a
+        # board action from it; reports published before this key existed offer neither.
+        "update_pk": update.pk if update else None,
     }
 
 

@@ -4,7 +4,7 @@ from django import forms
 from accounts.models import Partnership, User
 from core.forms import MemberChoiceField, form_helper
 from delivery.models import ReportingPeriod
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from reports.activity_kinds import KIND_CHOICES
 from reports.models import ExceptionRule
 
@@ -23,14 +23,39 @@ class PublishForm(forms.Form):
             "invalid_choice": "Choose a meeting of this partnership",
         },
     )
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        label="Agenda item (optional)",
+        required=False,
+        empty_label="No agenda item",
+        help_text="The item of the chosen meeting that takes the report, printed on the board paper's cover.",
+        error_messages={"invalid_choice": "Choose an agenda item of this partnership's meetings"},
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership)
         self.fields["period"].queryset = ReportingPeriod.objects.for_partnership(partnership)
-        self.helper = form_helper(
-            Field.select("meeting"), "period", Button("publish", "Publish to meeting"), fields_only=True
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+            meeting__partnership=partnership
+        ).select_related("meeting")
+        self.fields["agenda_item"].label_from_instance = lambda item: (
+            f"{item.meeting}: item {item.order}, {item.title}"
         )
+        self.helper = form_helper(
+            Field.select("meeting"),
+            Field.select("agenda_item"),
+            "period",
+            Button("publish", "Publish to meeting"),
+            fields_only=True,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, item = cleaned.get("meeting"), cleaned.get("agenda_item")
+        if meeting is not None and item is not None and item.meeting_id != meeting.pk:
+            self.add_error("agenda_item", "Choose an agenda item of the meeting the report goes to")
+        return cleaned
 
 
 class ExceptionRulesForm(forms.Form):

@@ -40,6 +40,16 @@ class ExceptionRuleSetting(models.Model):
         return f"{self.partnership}: {self.get_rule_display()} ({'on' if self.is_enabled else 'off'})"
 
 
+def items_of(content: dict) -> list[dict]:
+    """The items of a published report's `content`, section by section and ambition by ambition."""
+    return [
+        item
+        for section in content.get("sections") or []
+        for ambition in section.get("ambitions") or []
+        for item in ambition.get("items") or []
+    ]
+
+
 class ExceptionReport(models.Model):
     """An exception report as published to a meeting: its content frozen as it stood."""
 
@@ -83,3 +93,8 @@ class ExceptionReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:published_report", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
+    def items(self) -> list[dict]:
+        """The report's items (one an action reported by exception), in report order, as `content`
+        froze them."""
+        return items_of(self.content)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Partnership, User
 from delivery.models import ReportingPeriod
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from priorities.models import Strategy
 from reports.exceptions import exception_report_build, strategy_for
 from reports.models import ExceptionReport, ExceptionRule, ExceptionRuleSetting
@@ -23,11 +23,15 @@ def exception_report_publish(
     published_by: User,
     today: date,
     strategy: Strategy | None = None,
+    agenda_item: AgendaItem | None = None,
 ) -> ExceptionReport:
     """Freeze the report on a strategy (by default `strategy_for` the period) as it stands and file it
-    with the meeting; publishing the same strategy's report again adds a version."""
+    with the meeting, under one of its agenda items if given (the board paper's cover names it);
+    publishing the same strategy's report again adds a version."""
     if period.partnership_id != partnership.pk or meeting.partnership_id != partnership.pk:
         raise ValidationError("Choose a period and a meeting of this partnership.")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": "Choose an agenda item of the meeting the report goes to."})
     if strategy is None:
         strategy = strategy_for(period)
     elif strategy.partnership_id != partnership.pk:
@@ -47,6 +51,7 @@ def exception_report_publish(
         partnership=partnership,
         period=period,
         meeting=meeting,
+        agenda_item=agenda_item,
         strategy=strategy,
         version=version,
         content=content,

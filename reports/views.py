@@ -18,6 +18,7 @@ from reports.activity import activity_for, page_number
 from reports.dashboard import plan_on_a_page
 from reports.exceptions import exception_report_build, plan_words, rules_in_force, strategy_for
 from reports.exports.csv_file import exception_report_csv
+from reports.exports.paper import board_paper_cover, board_paper_filename, paper_in_words
 from reports.exports.pdf import exception_report_pdf
 from reports.exports.word import exception_report_docx
 from reports.forms import ActivityFilterForm, ExceptionRulesForm, PublishForm
@@ -27,12 +28,12 @@ from reports.services import exception_report_publish, exception_rules_set
 DOWNLOADS = {
     "docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        lambda content: exception_report_docx(content=content),
+        lambda content, cover: exception_report_docx(content=content, cover=cover),
     ),
-    "pdf": ("application/pdf", lambda content: exception_report_pdf(content=content)),
+    "pdf": ("application/pdf", lambda content, cover: exception_report_pdf(content=content, cover=cover)),
     "csv": (
         "text/csv; charset=utf-8",
-        lambda content: exception_report_csv(content=content).encode("utf-8-sig"),
+        lambda content, cover: exception_report_csv(content=content).encode("utf-8-sig"),
     ),
 }
 
@@ -54,14 +55,16 @@ def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
 COSTLY_DOWNLOADS = {"docx", "pdf"}
 
 
-def download(request, content: dict, extension: str, filename: str) -> HttpResponse:
-    """The report as a Word, PDF or CSV file."""
+def download(
+    request, content: dict, extension: str, filename: str, cover: dict | None = None
+) -> HttpResponse:
+    """The report as a Word, PDF or CSV file; `cover` is the board paper's (`board_paper_cover`)."""
     if extension not in DOWNLOADS:
         raise Http404("No such format")
     content_type, render = DOWNLOADS[extension]
 
     def make_response() -> HttpResponse:
-        response = HttpResponse(render(content), content_type=content_type)
+        response = HttpResponse(render(content, cover), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
         return response
 
@@ -158,9 +161,22 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
         if extension:
             if self.content is None:
                 raise Http404("No reporting period yet")
-            filename = f"exception-report-{self.period.name}".replace("/", "-")
-            return download(request, self.content, extension, filename)
+            filename = board_paper_filename(
+                partnership_slug=self.partnership.slug, period_name=self.period.name, version=None
+            )
+            return download(request, self.content, extension, filename, self.cover)
         return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def cover(self) -> dict:
+        """The board paper's cover, for the downloads and the printed page."""
+        # A draft's author is the administrator drawing it; anyone else's copy says "Draft".
+        author = (
+            self.request.user
+            if self.request.user.has_perm("reports.publish_exception_report", self.partnership)
+            else None
+        )
+        return board_paper_cover(partnership=self.partnership, meeting=self.meeting, author=author)
 
     def get_context_data(self, **kwargs):
         publish_form = (
@@ -183,6 +199,7 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
             ),
             content=self.content,
             words=plan_words(self.content) if self.content else None,
+            paper=paper_in_words(self.content, self.cover) if self.content else None,
             publish_form=publish_form,
             published=ExceptionReport.objects.filter(partnership=self.partnership, period=self.period)
             .select_related("meeting", "strategy", "published_by")
@@ -214,6 +231,7 @@ class ExceptionReportPublishView(StrategyChoiceMixin, FormView):
                 partnership=self.partnership,
                 period=form.cleaned_data["period"],
                 meeting=form.cleaned_data["meeting"],
+                agenda_item=form.cleaned_data.get("agenda_item"),
                 published_by=self.request.user,
                 today=timezone.localdate(),
                 strategy=self.chosen_strategy,
@@ -241,7 +259,7 @@ class PublishedReportView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             ExceptionReport.objects.filter(partnership=self.partnership).select_related(
-                "meeting", "period", "strategy", "published_by"
+                "meeting__body", "period", "strategy", "published_by", "agenda_item"
             ),
             pk=self.kwargs["pk"],
         )
@@ -250,14 +268,26 @@ class PublishedReportView(PartnershipMixin, DetailView):
         extension = kwargs.get("extension")
         if extension:
             report = self.get_object()
-            filename = f"exception-report-{report.period.name}-v{report.version}".replace("/", "-")
-            return download(request, report.content, extension, filename)
+            filename = board_paper_filename(
+                partnership_slug=self.partnership.slug, period_name=report.period.name, version=report.version
+            )
+            return download(request, report.content, extension, filename, self.cover(report))
         return super().get(request, *args, **kwargs)
+
+    def cover(self, report: ExceptionReport) -> dict:
+        """The board paper's cover, for the downloads and the printed page."""
+        return board_paper_cover(
+            partnership=self.partnership,
+            meeting=report.meeting,
+            agenda_item=report.agenda_item,
+            author=report.published_by,
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             content=self.object.content,
             words=plan_words(self.object.content),
+            paper=paper_in_words(self.object.content, self.cover(self.object)),
             downloads=download_links(
                 "reports:published_report_download", slug=self.partnership.slug, pk=self.object.pk
             ),
@@ -300,7 +330,7 @@ class BoardAsksView(PeriodStrategyChoiceMixin, TemplateView):
             .select_related(
                 "action__ambition__priority__strategy", "action__owner", "action__lead_organisation"
             )
-            .prefetch_related("action__lead_partners")
+            .prefetch_related("action__lead_partners", "agenda_items__meeting", "board_actions__meeting")
             .order_by("action__ambition__priority__order", "action__ambition__order", "action__order")
             if self.period and self.strategy
             else []

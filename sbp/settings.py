@@ -176,6 +176,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files (meetings' supporting documents). They are served only through the app's download
+# view, which checks membership, never straight from MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+# An upload larger than this goes to a temporary file rather than memory; the document limit itself
+# (10 MB, meetings.models.DOCUMENT_MAX_BYTES) is checked by the form. The web server should refuse
+# request bodies much larger than that (for example nginx client_max_body_size 12m).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Invitation, Membership, Organisation, Partnership, User
 from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
+from meetings.models import AgendaItem, BoardAction, Body, Meeting
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 from tests.urls import url_patterns
 from tests.world import fingerprint
@@ -102,6 +103,15 @@ OBJECTS = {
         StrategicAmbition.objects.filter(priority__strategy__partnership__slug=SLUG)
     ),
     "delivery:strategy_action_create": lambda: _first(_strategies()),
+    "meetings:body_edit": lambda: _first(Body.objects.filter(partnership__slug=SLUG)),
+    "meetings:meeting_edit": lambda: _first(_meetings()),
+    "meetings:meeting_attendance": lambda: _first(_meetings().filter(attendances__isnull=False)),
+    "meetings:agenda_item_create": lambda: _first(_meetings()),
+    "meetings:agenda_item_edit": lambda: _first(_agenda_items()),
+    "meetings:agenda_item_document_add": lambda: _first(_agenda_items()),
+    "meetings:meeting_board_action_create": lambda: _first(_meetings().filter(agenda_items__isnull=False)),
+    "meetings:board_action_edit": lambda: _first(_board_actions()),
+    "meetings:board_action_progress": lambda: _first(_board_actions()),
 }
 
 
@@ -119,6 +129,18 @@ def _actions():
 
 def _periods():
     return ReportingPeriod.objects.filter(partnership__slug=SLUG)
+
+
+def _meetings():
+    return Meeting.objects.filter(partnership__slug=SLUG)
+
+
+def _agenda_items():
+    return AgendaItem.objects.filter(meeting__partnership__slug=SLUG)
+
+
+def _board_actions():
+    return BoardAction.objects.filter(meeting__partnership__slug=SLUG)
 
 
 # Forms that need a query string to say what they are about.

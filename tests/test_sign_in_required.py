@@ -26,6 +26,7 @@ SAMPLE_ARGUMENTS = {
     "ambition_pk": 1,
     "period_pk": 1,
     "import_pk": 1,
+    "update_pk": 1,
 }
 
 

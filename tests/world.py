@@ -88,6 +88,7 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
         "priorities:consultation": consultation.pk,
         "meetings:meeting": meeting.pk,
         "meetings:body": meeting.body_id,
+        "meetings:agenda_item_create": meeting.pk,  # before the agenda item: it names the meeting
         "meetings:agenda_item": agenda_item.pk,
         "meetings:document": document.pk,
         "meetings:board_action": board_action.pk,

@@ -170,6 +170,13 @@ class ActionDetailView(ActionMixin, DetailView):
             today=today,
             is_overdue=action.is_overdue(today),
             strategy=action.ambition.priority.strategy,
+            # The board's decisions and actions about it, through meetings' reverse relations by name.
+            board_decisions=action.agenda_items.select_related("meeting").order_by(
+                "-meeting__held_on", "order"
+            ),
+            board_actions=action.board_actions.select_related(
+                "meeting", "owner", "owner_organisation"
+            ).order_by("-meeting__held_on", "pk"),
             **kwargs,
         )
 

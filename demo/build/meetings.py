@@ -1,41 +1,106 @@
-"""The demo's minuted meetings with their matters arising, and the Board's next meeting."""
+"""The demo's minuted meetings with their attendance and board actions, and each body's next meeting."""
 
 from datetime import date, timedelta
 
-from accounts.models import Partnership, User
+from accounts.models import Organisation, Partnership, User
 from delivery.models import ReportingPeriod
 from demo.build.records import upsert, validate
-from demo.specs import MinutedItem
-from meetings.models import AgendaItem, BoardAction, Body, Meeting
+from demo.specs import BoardActionSpec, MeetingSpec
+from meetings.models import AgendaItem, Attendance, BoardAction, Body, Meeting
+from priorities.models import Priority
 
 UPCOMING_MEETING_DAYS_AFTER_DEADLINE = 21
 THURSDAY = 3  # boards meet on a Thursday
 
 
-def meeting_build(*, partnership: Partnership, item: MinutedItem, users: dict[str, User]) -> Meeting:
-    """A minuted meeting with its one agenda item and its matters arising, all done."""
+def body_build(*, partnership: Partnership, spec: MeetingSpec, users: dict[str, User]) -> Body:
+    """The meeting's body, with the chair and vice-chair the spec gives (others left as they are)."""
+    defaults = {}
+    if spec.chair:
+        defaults["chair"] = users[spec.chair]
+    if spec.vice_chair:
+        defaults["vice_chair"] = users[spec.vice_chair]
+    return upsert(Body, partnership=partnership, name=spec.body, defaults=defaults)
+
+
+def board_action_build(
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    spec: BoardActionSpec,
+    users: dict[str, User],
+    organisations: dict[str, Organisation],
+) -> BoardAction:
+    priority = None
+    if spec.priority:
+        strategy_title, priority_title = spec.priority
+        priority = Priority.objects.get(
+            strategy__partnership=meeting.partnership_id,
+            strategy__title=strategy_title,
+            title=priority_title,
+        )
+    return upsert(
+        BoardAction,
+        meeting=meeting,
+        description=spec.description,
+        defaults={
+            "agenda_item": item,
+            "owner": users[spec.owner] if spec.owner else None,
+            "owner_organisation": organisations[spec.owner_organisation] if spec.owner_organisation else None,
+            "due_on": spec.due_on,
+            "status": spec.status,
+            "priority": priority,
+        },
+    )
+
+
+def meeting_build(
+    *,
+    partnership: Partnership,
+    spec: MeetingSpec,
+    users: dict[str, User],
+    organisations: dict[str, Organisation],
+) -> Meeting:
+    """A minuted meeting with its agenda items in order, its attendance and its board actions."""
     meeting = upsert(
         Meeting,
         partnership=partnership,
-        title=item.title,
-        held_on=item.held_on,
-        defaults={"body": upsert(Body, partnership=partnership, name=item.body)},
+        title=spec.title,
+        held_on=spec.held_on,
+        defaults={
+            "body": body_build(partnership=partnership, spec=spec, users=users),
+            "starts_at": spec.starts_at,
+            "location": spec.location,
+            "is_virtual": spec.is_virtual,
+            "status": spec.status,
+        },
     )
-    upsert(
-        AgendaItem,
-        meeting=meeting,
-        order=1,
-        defaults={"title": item.item_title, "minutes": item.minutes, "resolution": item.resolution},
-    )
-    for description, owner, due_on in item.board_actions:
-        upsert(
-            BoardAction,
+    for order, item_spec in enumerate(spec.items, start=1):
+        item = upsert(
+            AgendaItem,
             meeting=meeting,
-            description=description,
+            order=order,
             defaults={
-                "owner": users[owner] if owner else None,
-                "due_on": due_on,
-                "status": BoardAction.Status.DONE,
+                "title": item_spec.title,
+                "presenter": item_spec.presenter,
+                "minutes": item_spec.minutes,
+                "resolution": item_spec.resolution,
+            },
+        )
+        for action_spec in item_spec.board_actions:
+            board_action_build(
+                meeting=meeting, item=item, spec=action_spec, users=users, organisations=organisations
+            )
+    for attendance in spec.attendance:
+        upsert(
+            Attendance,
+            meeting=meeting,
+            name=attendance.name,
+            organisation=organisations[attendance.organisation],
+            defaults={
+                "person": users[attendance.username] if attendance.username else None,
+                "status": attendance.status,
+                "substitute": attendance.substitute,
             },
         )
     return meeting
@@ -44,36 +109,38 @@ def meeting_build(*, partnership: Partnership, item: MinutedItem, users: dict[st
 def upcoming_meeting_build(
     *,
     partnership: Partnership,
-    board: str,
+    body: str,
     location: str,
     after: date,
     open_period: ReportingPeriod | None,
     today: date,
-) -> None:
-    """The board's next meeting, on the Thursday three weeks or so after the open period's deadline.
+    days_after_deadline: int = UPCOMING_MEETING_DAYS_AFTER_DEADLINE,
+) -> Meeting:
+    """The body's next meeting, on the Thursday `days_after_deadline` or so after the open period's
+    deadline, so always in the future of the open period; it is scheduled, with no agenda yet.
 
     Its date moves with `today`, so the demo's earlier upcoming meeting (one after `after` with no
     agenda yet) is moved rather than repeated.
     """
-    held_on = (open_period.update_deadline if open_period else today) + timedelta(
-        days=UPCOMING_MEETING_DAYS_AFTER_DEADLINE
-    )
+    held_on = (open_period.update_deadline if open_period else today) + timedelta(days=days_after_deadline)
     held_on += timedelta(days=(THURSDAY - held_on.weekday()) % 7)
     upcoming = (
         Meeting.objects.filter(
             partnership=partnership,
-            title=board,
+            title=body,
             held_on__gt=after,
             agenda_items__isnull=True,
         )
         .order_by("held_on")
         .first()
     )
-    body = upsert(Body, partnership=partnership, name=board)
-    if upcoming is None or upcoming.held_on != held_on or upcoming.body_id != body.pk:
-        upcoming = upcoming or Meeting(partnership=partnership, title=board)
+    the_body = upsert(Body, partnership=partnership, name=body)
+    if upcoming is None or upcoming.held_on != held_on or upcoming.body_id != the_body.pk:
+        upcoming = upcoming or Meeting(partnership=partnership, title=body)
         upcoming.held_on = held_on
-        upcoming.body = body
+        upcoming.body = the_body
         upcoming.location = location
+        upcoming.status = Meeting.Status.SCHEDULED
         validate(upcoming)
         upcoming.save()
+    return upcoming

@@ -1,8 +1,16 @@
 """Northfield, a fictional second partnership: there to show that partnerships never see each other's data."""
 
-from datetime import date
+from datetime import date, time
 
-from demo.specs import ActionSpec, MinutedItem, PartnershipSpec, PrioritySpec, StrategySpec
+from demo.specs import (
+    ActionSpec,
+    AttendanceSpec,
+    MeetingSpec,
+    MinutedItem,
+    PartnershipSpec,
+    PrioritySpec,
+    StrategySpec,
+)
 from priorities.models import Strategy
 
 NORTHFIELD_SLUG = "northfield"
@@ -62,15 +70,32 @@ NORTHFIELD_ACTIONS = (
                "not_started", start_q=-1, due_q=4, partners=("NDC",)),
 )  # fmt: skip
 
-NORTHFIELD_MEETING = MinutedItem(
-    title="Northfield Community Safety Partnership Board",
-    body="Northfield Community Safety Partnership Board",
+NORTHFIELD_BOARD = "Northfield Community Safety Partnership Board"
+
+NORTHFIELD_MEETING = MeetingSpec(
+    title=NORTHFIELD_BOARD,
+    body=NORTHFIELD_BOARD,
     held_on=date(2025, 3, 18),
-    item_title="Delivery plan progress report",
-    paragraphs=(
-        "The Board received the quarterly progress report on the delivery plan. Work on "
-        "burglary prevention was on track; the town centre protocol had slipped while a post was "
-        "vacant.",
+    starts_at=time(10, 0),
+    location="Northfield Town Hall",
+    items=(
+        MinutedItem(
+            title="Delivery plan progress report",
+            presenter="NDC Community Safety Manager",
+            paragraphs=(
+                "The Board received the quarterly progress report on the delivery plan. Work on "
+                "burglary prevention was on track; the town centre protocol had slipped while a post "
+                "was vacant.",
+            ),
+            resolution="RESOLVED that the progress report be noted.",
+        ),
     ),
-    resolution="RESOLVED that the progress report be noted.",
+    # Illustrative, like everything in Northfield.
+    attendance=(
+        AttendanceSpec("Sam Okafor", "NDC", username="demo-other"),
+        AttendanceSpec("Emma Wright", "NDC", username="e.wright"),
+        AttendanceSpec("Inspector Gurpreet Singh", "NSP", username="g.singh"),
+        AttendanceSpec("Volunteer Coordinator", "NCVA", "apologies"),
+    ),
+    chair="demo-other",
 )

@@ -1,11 +1,18 @@
 """The Safer Bromley Partnership's two minuted meetings, as the seed minutes give them.
 
-The minutes give no dates: both below are illustrative, as is who owns the matters arising.
+Each seed gives one agenda item: its title, minutes and resolution are as minuted, and the 2023
+presenter is as the minutes name them (by role). The rest is illustrative, invented but plausible:
+the dates, start times and places (the minutes give none), who attended and who sent apologies
+(the minutes name only a few people, and those are recorded as present), the Board's chair and
+vice-chair (the minutes speak of "the Chairman and Vice Chairman" without naming them), the owners
+and due dates of the board actions, and the next meeting of each body. The models have no field to
+say a record is illustrative, so the pages cannot mark it; the loader's summary says so instead.
 """
 
-from datetime import date
+from datetime import date, time
 
-from demo.specs import MinutedItem
+from demo.data.safer_bromley import STRATEGY_2016_TITLE
+from demo.specs import AttendanceSpec, BoardActionSpec, MeetingSpec, MinutedItem
 
 # The minutes give no dates. The Strategic Group met before the strategic assessment's planned
 # publication in September 2016; the Board met between the workshop of 16 November 2023 and the
@@ -14,32 +21,53 @@ MEETING_2016_ON = date(2016, 7, 12)
 MEETING_2023_ON = date(2023, 11, 28)
 STRATEGIC_GROUP = "Safer Bromley Partnership Strategic Group"
 BOARD = "Safer Bromley Partnership Board"
-# Where the next Board meets (the loader dates it after the open period's deadline).
-UPCOMING_BOARD_LOCATION = "Bromley Civic Centre"
+CIVIC_CENTRE = "Bromley Civic Centre, Stockwell Close, Bromley BR1 3UH"
+# Where each body meets next (the loader dates the meetings after the open period's deadline).
+UPCOMING_BOARD_LOCATION = CIVIC_CENTRE
+UPCOMING_STRATEGIC_GROUP_LOCATION = CIVIC_CENTRE
 
-# The matters arising from the 2023 minutes: (what, owner's username or None, due date).
-# The minutes name the Project Manager for Public Protection only by role; the demo gives the role
-# to demo-admin. They do not say who would disseminate the risk register, so that has no owner.
-BOARD_ACTIONS_2023 = (
-    (
-        "LBB Project Manager for Public Protection to change the format of the draft Plan on a "
-        "Page, leaving out data that will change over the life of the Strategy and focusing on "
-        "the three new priorities.",
-        "demo-admin",
-        date(2023, 12, 15),
-    ),
-    (
-        "Disseminate the SBP Risk Register to the Board once the Chairman and Vice Chairman have read it.",
-        None,
-        date(2024, 1, 31),
-    ),
+# The Board's chair and vice-chair (illustrative): the chair owns the risk register's dissemination.
+BOARD_CHAIR = "demo-board"
+BOARD_VICE_CHAIR = "h.ward"
+
+ELDERLY_REQUEST = (
+    "Write the domestic abuse of the elderly into the Domestic Abuse plan, as Ms Roberts requested."
+)
+RISK_REGISTER_DISSEMINATION = (
+    "Disseminate the SBP Risk Register to the Board once the Chairman and Vice Chairman have read it."
 )
 
-MEETING_2016 = MinutedItem(
-    title=STRATEGIC_GROUP,
-    body="Safer Bromley Partnership",
-    held_on=MEETING_2016_ON,
-    item_title="SAFER BROMLEY PARTNERSHIP STRATEGIC ASSESSMENT REPORT, 2016-2019",
+# Illustrative attendance: the people the minutes name are present; the rest are plausible.
+ATTENDANCE_2016 = (
+    AttendanceSpec("Detective Superintendent Trevor Lawry", "MPS", username="t.lawry"),
+    AttendanceSpec("Nigel Davies", "LBB", username="n.davies"),
+    AttendanceSpec("Sharon Kirk", "CRC", username="s.kirk"),
+    AttendanceSpec("Jane Bailey", "LBB", username="j.bailey"),
+    AttendanceSpec("Dan Cartwright", "LFB", "substitute", username="d.cartwright",
+                   substitute="Station Manager, Bromley Fire Station"),
+    AttendanceSpec("Ms Roberts", "VCS"),
+    AttendanceSpec("Head of Community Safety", "LBB", "apologies"),
+    AttendanceSpec("Senior Probation Officer, National Probation Service", "PS", "absent"),
+)  # fmt: skip
+
+ATTENDANCE_2023 = (
+    AttendanceSpec("Chief Inspector Claire Dawson, Chairman", "MPS", username="demo-board"),
+    AttendanceSpec("Helen Ward, Vice Chairman", "LBB", username="h.ward"),
+    AttendanceSpec("Priya Shah, Project Manager for Public Protection", "LBB", username="demo-admin"),
+    AttendanceSpec("Head of Safer Communities", "LBB"),
+    AttendanceSpec(
+        "Assistant Director, Children's Social Care Safeguarding & Care Planning Services", "LBB"
+    ),
+    AttendanceSpec("Superintendent Baldock", "MPS"),
+    AttendanceSpec("Station Commander Aisha Morgan", "LFB", username="a.morgan"),
+    AttendanceSpec("David Okoro", "PS", "apologies", username="d.okoro"),
+    AttendanceSpec("Rebecca Clarke", "ICB", "substitute", username="r.clarke",
+                   substitute="Deputy Designated Nurse, Safeguarding Adults"),
+    AttendanceSpec("Laura Harper", "VCS", username="l.harper"),
+)  # fmt: skip
+
+ITEM_2016 = MinutedItem(
+    title="SAFER BROMLEY PARTNERSHIP STRATEGIC ASSESSMENT REPORT, 2016-2019",
     paragraphs=(
         "The Group noted the LBB Safer Bromley Partnership draft Strategic Assessment report. The "
         "report had been emailed separately to Group members prior to the meeting for their "
@@ -98,13 +126,18 @@ MEETING_2016 = MinutedItem(
         "RESOLVED that the Strategic Assessment report be endorsed by the Group, and that Group "
         "Leads proceed with implementing the strategic plans as identified in the report."
     ),
+    board_actions=(
+        BoardActionSpec(
+            ELDERLY_REQUEST,
+            owner="t.lawry",
+            priority=(STRATEGY_2016_TITLE, "Domestic Abuse"),
+        ),
+    ),
 )
 
-MEETING_2023 = MinutedItem(
-    title=BOARD,
-    body="Safer Bromley Partnership Board",
-    held_on=MEETING_2023_ON,
-    item_title="Draft SBP Strategy Outline and Delivery Plan",
+ITEM_2023 = MinutedItem(
+    title="Draft SBP Strategy Outline and Delivery Plan",
+    presenter="LBB Project Manager for Public Protection",
     paragraphs=(
         "The LBB Project Manager for Public Protection introduced the Draft Strategy outline and "
         "Delivery Plan for the future SBP Strategy. The current Strategy focused on Safer "
@@ -174,5 +207,40 @@ MEETING_2023 = MinutedItem(
         "RESOLVED that the update regarding the Draft SBP Strategy (2024-27) and the proposed "
         "Delivery Plan be noted."
     ),
-    board_actions=BOARD_ACTIONS_2023,
+    board_actions=(
+        # The minutes name the Project Manager for Public Protection only by role; the demo gives
+        # the role to demo-admin. The format was changed before the strategy was adopted.
+        BoardActionSpec(
+            "LBB Project Manager for Public Protection to change the format of the draft Plan on a "
+            "Page, leaving out data that will change over the life of the Strategy and focusing on "
+            "the three new priorities.",
+            owner="demo-admin",
+            due_on=date(2023, 12, 15),
+            status="done",
+        ),
+        # Who would disseminate it the minutes do not say: the Chairman, who reads it first.
+        BoardActionSpec(RISK_REGISTER_DISSEMINATION, owner=BOARD_CHAIR, due_on=date(2024, 1, 31)),
+    ),
+)
+
+MEETING_2016 = MeetingSpec(
+    title=STRATEGIC_GROUP,
+    body=STRATEGIC_GROUP,
+    held_on=MEETING_2016_ON,
+    starts_at=time(10, 0),
+    location=CIVIC_CENTRE,
+    items=(ITEM_2016,),
+    attendance=ATTENDANCE_2016,
+)
+
+MEETING_2023 = MeetingSpec(
+    title=BOARD,
+    body=BOARD,
+    held_on=MEETING_2023_ON,
+    starts_at=time(14, 0),
+    location=CIVIC_CENTRE,
+    items=(ITEM_2023,),
+    attendance=ATTENDANCE_2023,
+    chair=BOARD_CHAIR,
+    vice_chair=BOARD_VICE_CHAIR,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from core.csv_cell import csv_cell
 from reports.exceptions import has_ambitions, plan_words
 
 
@@ -42,23 +43,12 @@ def csv_header(content: dict) -> list[str]:
 # their own words have.
 CSV_HEADER = csv_header({})
 
-# A spreadsheet runs a cell beginning with one of these as a formula (OWASP, CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: object) -> object:
-    """A cell safe to open in a spreadsheet: text that would run as a formula gets a leading apostrophe."""
-    if not isinstance(value, str):
-        return value
-    value = value.replace("\r\n", "\n")
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
-
 
 def exception_report_csv(*, content: dict) -> str:
     """List the exception report's items as CSV text, one row per item, without a byte order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_csv_cell(name) for name in csv_header(content)])  # the words are the strategy's
+    writer.writerow([csv_cell(name) for name in csv_header(content)])  # the words are the strategy's
     ambition_column = has_ambitions(content)
     for section in content.get("sections") or []:
         for ambition in section["ambitions"]:
@@ -88,5 +78,5 @@ def exception_report_csv(*, content: dict) -> str:
                     item.get("mitigation") or "",
                     item.get("board_ask") or "",
                 ]
-                writer.writerow([_csv_cell(value) for value in row])
+                writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue()

@@ -7,10 +7,14 @@ same strings out, so the two files hold the same words in the same order.
 
 from __future__ import annotations
 
+import re
+
+from accounts.models import ProtectiveMarking
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND
 from core.templatetags.govuk import due_in_words, long_date
-from core.text import in_sentence, lead_in_words
+from core.text import in_sentence, lead_in_words, running_head
 from reports.exceptions import has_ambitions, plan_words
+from reports.models import items_of
 
 
 def _count_of_actions(count: int, words: dict) -> str:
@@ -143,8 +147,105 @@ def _item_rows(item: dict, *, previous_period: dict | None) -> list[dict]:
     ]
 
 
-def paper_in_words(content: dict) -> dict:
-    """Everything the Word file and the PDF show, as display strings in reading order."""
+DEFAULT_MARKING = ProtectiveMarking.OFFICIAL
+
+
+def board_paper_cover(*, partnership, meeting=None, agenda_item=None, author=None) -> dict:
+    """What the board paper's cover says beyond the report's content, from the records as they stand:
+    the protective marking, the body and date of the meeting, the agenda item, and the report's author
+    and contact (the publisher; for a draft the administrator drawing it, or "Draft")."""
+    return {
+        "marking": partnership.protective_marking or DEFAULT_MARKING,
+        "body": meeting.body.name if meeting else "",
+        "meeting_date": meeting.held_on.isoformat() if meeting else None,
+        "agenda_item": (
+            (f"Agenda item {agenda_item.order}", agenda_item.title) if agenda_item is not None else None
+        ),
+        "author": (author.get_full_name() or author.email) if author else "Draft",
+        "contact": author.email if author else "",
+    }
+
+
+def _file_name_part(text: str) -> str:
+    """Text as part of a file name: letters and digits, every other run of characters one hyphen."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def board_paper_filename(*, partnership_slug: str, period_name: str, version: int | None) -> str:
+    """The paper's file name without its extension, with no spaces: the partnership, the period and the
+    version, e.g. safer-bromley-exception-report-Q2-2026-27-v2, or ...-draft before publication."""
+    edition = f"v{version}" if version else "draft"
+    parts = [_file_name_part(partnership_slug), "exception-report", _file_name_part(period_name), edition]
+    return "-".join(part for part in parts if part)
+
+
+def _cover_details(content: dict, cover: dict) -> list[tuple[str, str]]:
+    """The cover's lines before the report's own details: to whom, when, which item, by whom."""
+    meeting = content.get("meeting") or {}
+    meeting_date = cover.get("meeting_date") or meeting.get("held_on")
+    details = [
+        ("Report to", cover.get("body") or ""),
+        ("Date of meeting", long_date(meeting_date) if meeting_date else ""),
+    ]
+    if cover.get("agenda_item"):
+        details.append(tuple(cover["agenda_item"]))
+    details += [("Report author", cover.get("author") or ""), ("Contact", cover.get("contact") or "")]
+    return [(label, value) for label, value in details if value]
+
+
+def _purpose(content: dict, words: dict, cover: dict) -> str:
+    """One sentence on what the paper is for, from its period and strategy."""
+    period = content["period"]
+    to = cover.get("body") or "the Board"
+    strategy = f" on {content['strategy']}" if content.get("strategy") else ""
+    return (
+        f"To report to {to}{strategy} for {period['name']} ({long_date(period['starts_on'])} to "
+        f"{long_date(period['ends_on'])}): the {in_sentence(words['actions'])} reported by exception, "
+        "and what the Board is asked to decide or provide."
+    )
+
+
+def _all_items(content: dict) -> list[dict]:
+    return items_of(content)  # as ExceptionReport.items() reads a saved report
+
+
+def _recommendations(content: dict) -> list[str]:
+    """One recommendation a board ask, in report order; "note the report" when there are none."""
+    asks = [
+        f"respond to the board ask on {item['reference']} {item['title']}: {' '.join(item['board_ask'].split())}"
+        for item in _all_items(content)
+        if (item.get("board_ask") or "").strip()
+    ]
+    return asks or ["note the report."]
+
+
+def _item_summary(content: dict, words: dict) -> dict:
+    """The one-line-per-item summary table: reference, action, lead, rating now and before, why."""
+    return {
+        "caption": f"{words['actions']} reported by exception, {content['period']['name']}, one a line",
+        "headings": ["Reference", words["action"], "Lead", "Rating now", "Rating before", "Why reported"],
+        "rows": [
+            {
+                "reference": item["reference"],
+                "title": item["title"],
+                "lead": item.get("lead") or _lead(item.get("owner") or "", item.get("organisation") or ""),
+                "rating": item["rating"],
+                "rating_label": item["rating_label"],
+                "previous_rating": item.get("previous_rating") or "",
+                "previous_rating_label": item.get("previous_rating_label") or "No update",
+                "why": "; ".join(item.get("reasons") or []),
+            }
+            for item in _all_items(content)
+        ],
+    }
+
+
+def paper_in_words(content: dict, cover: dict | None = None) -> dict:
+    """Everything the Word file and the PDF show, as display strings in reading order. `cover` is
+    `board_paper_cover(...)`; without it the cover has only what the content holds."""
+    cover = cover or {}
+    marking = cover.get("marking") or DEFAULT_MARKING
+    is_draft = not content.get("version")
     period_name = content["period"]["name"]
     on_track = content.get("on_track_count") or 0
     item_count = content.get("item_count") or 0
@@ -157,7 +258,15 @@ def paper_in_words(content: dict) -> dict:
         "title": f"Exception report: {period_name}",
         "partnership": content["partnership"],
         "drawn_on": content["drawn_on"],
+        "marking": marking,
+        "is_draft": is_draft,
+        "running_head": running_head(marking, is_draft=is_draft),
+        "cover": _cover_details(content, cover),
         "details": _details(content),
+        "purpose": _purpose(content, words, cover),
+        "recommendations_intro": "The Board is asked to:",
+        "recommendations": _recommendations(content),
+        "item_summary": _item_summary(content, words),
         "why_reported": f"Why {in_sentence(words['actions'])} are reported",
         "rules_intro": f"{words['actions']} are reported by exception when any of these hold:",
         "rules": list(content.get("rules") or []),

@@ -50,6 +50,7 @@ def test_a_partnership_added_in_the_admin_gets_the_rating_wording(superuser_clie
             "short_name": "SEP",
             "slug": "safer-example",
             "description": "",
+            "protective_marking": "OFFICIAL",
             "status_ratings-TOTAL_FORMS": "0",
             "status_ratings-INITIAL_FORMS": "0",
         },

@@ -31,7 +31,7 @@ from accounts.services import invitation_send
 from accounts.two_factor import two_factor_required
 from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
 from demo.data.northfield import NORTHFIELD_SLUG
-from meetings.models import Meeting
+from meetings.models import AgendaItem, BoardAction, Meeting, SupportingDocument
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 from reports.models import ExceptionReport
 from tests.accounts.two_factor_support import authenticator, code_for
@@ -63,6 +63,9 @@ NOT_PAGES = {
     "reports:published_report_download": "a .docx/.pdf download",
     "delivery:plan_import_template": "an .xlsx download",
     "delivery:plan_export": "an .xlsx download",
+    "meetings:document_download": "a supporting document's file as a download, or a redirect to its link",
+    "meetings:meeting_agenda_docx": "a .docx download (the print page meetings:meeting_agenda is checked)",
+    "meetings:meeting_minutes_docx": "a .docx download (the print page meetings:meeting_minutes is checked)",
 }
 
 
@@ -98,6 +101,16 @@ def admin_pages() -> list[tuple[str, str]]:
     completed = actions.filter(status="completed").order_by("pk").first()
     milestone = Milestone.objects.filter(action__in=actions).order_by("pk").first()
     meeting = Meeting.objects.filter(partnership=partnership).order_by("-pk").first()
+    agenda_item = AgendaItem.objects.filter(meeting__partnership=partnership).order_by("pk").first()
+    document = SupportingDocument.objects.filter(agenda_item=agenda_item).first() or (
+        SupportingDocument.objects.create(
+            agenda_item=agenda_item, title="Strategic assessment", url="https://example.org/assessment.pdf"
+        )
+    )
+    minuted = Meeting.objects.filter(
+        partnership=partnership, title="Safer Bromley Partnership Board"
+    ).earliest("held_on")
+    board_action = BoardAction.objects.for_partnership(partnership).order_by("pk").first()
     officer = Membership.objects.for_partnership(partnership).active().get(user__username="demo-officer")
     organisation = Organisation.objects.filter(partnership=partnership).order_by("pk").first()
     slug = {"slug": SLUG}
@@ -133,6 +146,25 @@ def admin_pages() -> list[tuple[str, str]]:
         ("board asks", url("reports:board_asks")),
         ("meetings", url("meetings:meeting_list")),
         ("meeting", url("meetings:meeting_detail", pk=meeting.pk)),
+        ("new meeting form", url("meetings:meeting_create")),
+        ("meeting form", url("meetings:meeting_edit", pk=meeting.pk)),
+        ("boards and groups", url("meetings:body_list")),
+        ("new board or group form", url("meetings:body_create")),
+        ("board or group form", url("meetings:body_edit", pk=meeting.body_id)),
+        ("new agenda item form", url("meetings:agenda_item_create", pk=meeting.pk)),
+        ("agenda item form", url("meetings:agenda_item_edit", pk=agenda_item.pk)),
+        ("remove an agenda item", url("meetings:agenda_item_remove", pk=agenda_item.pk)),
+        ("new document form", url("meetings:agenda_item_document_add", pk=agenda_item.pk)),
+        ("remove a document", url("meetings:document_remove", pk=document.pk)),
+        ("agenda for print", url("meetings:meeting_agenda", pk=minuted.pk)),
+        ("minutes for print", url("meetings:meeting_minutes", pk=minuted.pk)),
+        ("record attendance", url("meetings:meeting_attendance", pk=meeting.pk)),
+        ("attendance report", url("meetings:attendance_report")),
+        ("board action log", url("meetings:board_action_list")),
+        ("new board action form", url("meetings:meeting_board_action_create", pk=meeting.pk)),
+        ("board action", url("meetings:board_action_detail", pk=board_action.pk)),
+        ("board action form", url("meetings:board_action_edit", pk=board_action.pk)),
+        ("board action progress form", url("meetings:board_action_progress", pk=board_action.pk)),
         ("strategies", url("priorities:strategy_list")),
         ("strategy", url("priorities:strategy_detail", pk=strategy.pk)),
         ("two-level strategy", url("priorities:strategy_detail", pk=two_level.pk)),
@@ -156,6 +188,7 @@ def admin_pages() -> list[tuple[str, str]]:
         ("deactivate a person", url("accounts:person_deactivate", pk=officer.pk)),
         ("reactivate a person", url("accounts:person_reactivate", pk=officer.pk)),
         ("organisations", url("accounts:organisation_list")),
+        ("partnership settings", url("accounts:partnership_settings")),
         ("new organisation form", url("accounts:organisation_create")),
         ("organisation form", url("accounts:organisation_edit", pk=organisation.pk)),
         ("administration", url("accounts:manage")),

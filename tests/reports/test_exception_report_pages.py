@@ -89,7 +89,8 @@ def test_downloads_are_real_files(client, plan, extension, content_type, signatu
 
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
-    assert f'filename="exception-report-Q2 2026-27.{extension}"' in response["Content-Disposition"]
+    filename = f"{partnership.slug}-exception-report-Q2-2026-27-draft.{extension}"
+    assert f'filename="{filename}"' in response["Content-Disposition"]
     assert signature in response.content[:20]
 
 
@@ -305,7 +306,9 @@ def test_each_summary_count_links_to_the_delivery_plan_listing_exactly_those_act
 
     html = client.get(report_url(partnership)).content.decode()
 
-    summary = html[html.index("<table") : html.index("</table>")]
+    # The page's own summary, after the print-only summary of items (tests/reports/test_board_paper_print.py).
+    start = html.index('<h2 class="govuk-heading-m">Summary</h2>')
+    summary = html[html.index("<table", start) : html.index("</table>", start)]
     links = re.findall(
         r'<a class="govuk-link" href="([^"]+)">(\d+)<span class="govuk-visually-hidden"> ([^<]+)</span></a>',
         summary,

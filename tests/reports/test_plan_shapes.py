@@ -234,8 +234,11 @@ def test_the_word_paper_of_a_two_level_plan_puts_deliverables_under_aims(reader,
     content = page(reader, shapes, None, "two", "docx").content
 
     assert docx_headings(content) == [
+        ("Heading 1", "Purpose"),
+        ("Heading 1", "Recommendations"),
+        ("Heading 1", "Summary of items reported"),
         ("Heading 1", "Why deliverables are reported"),
-        ("Heading 1", "Summary"),
+        ("Heading 1", "Summary of ratings"),
         ("Heading 1", "1. Victims are safer"),
         ("Heading 2", "1.3 Commission refuge spaces"),
         ("Heading 1", "Deliverables on track"),
@@ -249,8 +252,8 @@ def test_the_word_paper_of_a_two_level_plan_puts_deliverables_under_aims(reader,
     assert "Orpington, VAWG" in text
     assert HIDDEN_AMBITION not in text
     document = Document(io.BytesIO(content))
-    assert document.tables[0].rows[0].cells[0].text == "Aim"
-    item = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows}
+    assert document.tables[1].rows[0].cells[0].text == "Aim"
+    item = {row.cells[0].text: row.cells[1].text for row in document.tables[2].rows}
     assert item["Themes and places"] == "Orpington, VAWG"
     assert item["Partners"] == "Probation Service, third sector, all reps"
 

@@ -64,10 +64,10 @@ def test_a_download_beyond_the_limit_answers_429_while_the_others_are_under_way(
     seen = []
     content_type, render_pdf = report_views.DOWNLOADS["pdf"]
 
-    def render_while_starting_another(content):
+    def render_while_starting_another(content, cover):
         if len(seen) < DOWNLOADS_AT_ONCE:
             seen.append(client.get(download_url(report, "pdf")))
-        return render_pdf(content)
+        return render_pdf(content, cover)
 
     monkeypatch.setitem(report_views.DOWNLOADS, "pdf", (content_type, render_while_starting_another))
 
@@ -126,7 +126,7 @@ def test_the_plan_export_is_limited_too(client, report):
 
 
 def test_a_download_that_fails_gives_its_slot_back(client, report, monkeypatch):
-    def broken(content):
+    def broken(content, cover):
         raise RuntimeError("the renderer broke")
 
     monkeypatch.setitem(report_views.DOWNLOADS, "pdf", ("application/pdf", broken))

@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
+from core.forms import LoadedChoiceField
 from core.limits import whole_number
 from tests.urls import url_patterns
 from tests.world import one_of_everything, sample_kwargs
@@ -32,9 +33,17 @@ BUTTONS = {
     "delivery:action_move": lambda bad: {"direction": "up", "order": bad},
     "priorities:priority_move": lambda bad: {"direction": "up", "order": bad},
     "priorities:ambition_move": lambda bad: {"direction": "up", "order": bad},
+    "meetings:agenda_item_move": lambda bad: {"direction": "up", "order": bad},
 }
-# Fields that read a number; ModelChoiceField (and ModelMultipleChoiceField) read records' ids.
-NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.ModelChoiceField)
+# Fields that read a number; ModelChoiceField (and ModelMultipleChoiceField) and LoadedChoiceField
+# (the attendance rows' organisations) read records' ids.
+NUMERIC_FIELDS = (
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.FloatField,
+    forms.ModelChoiceField,
+    LoadedChoiceField,
+)
 PROJECT_APPS = {"accounts", "priorities", "delivery", "meetings", "reports"}
 SKIPPED = {"logout"}  # signing out changes the session, not the data; it takes no number
 
@@ -194,4 +203,17 @@ def test_out_of_range_numbers_never_cause_a_server_error_or_a_change(client, wor
         ("query", "reports:activity", "page"),
         ("query", "delivery:action_list", "owner"),
         ("query", "delivery:action_list", "ambition"),
+        ("meetings:meeting_edit", "body"),
+        ("meetings:meeting_edit", "held_on"),
+        ("meetings:meeting_edit", "minutes_approved_at"),
+        ("meetings:body_edit", "chair"),
+        ("meetings:agenda_item_edit", "action"),
+        ("meetings:meeting_attendance", "new-1-organisation"),
+        ("meetings:meeting_board_action_create", "owner"),
+        ("meetings:board_action_edit", "due_on"),
+        ("meetings:board_action_edit", "priority"),
+        ("url", "meetings:meeting_board_ask_agenda_item"),
+        ("url", "meetings:meeting_agenda_docx"),
+        ("url", "meetings:document_download"),
+        ("button", "meetings:agenda_item_move"),
     } - exercised == set()

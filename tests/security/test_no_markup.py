@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Membership
@@ -37,6 +38,15 @@ from delivery.imports.columns import HEADINGS
 from delivery.imports.services import plan_import_check
 from delivery.models import ProgressUpdate, ReportingPeriod
 from delivery.services.reminders import update_reminders_send
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    BoardAction,
+    BoardActionNote,
+    Body,
+    Meeting,
+    SupportingDocument,
+)
 from priorities.models import Strategy
 from reports.services import exception_report_publish
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
@@ -47,7 +57,13 @@ from tests.delivery.factories import (
     ProgressUpdateFactory,
     ReportingPeriodFactory,
 )
-from tests.meetings.factories import AgendaItemFactory, BoardActionFactory, MeetingFactory
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    BoardActionFactory,
+    BoardActionNoteFactory,
+    MeetingFactory,
+)
 from tests.priorities.factories import (
     ConsultationFactory,
     PriorityFactory,
@@ -86,6 +102,9 @@ POST_ONLY = {
     "accounts:person_password_reset": "POST only: emails the person a password reset link",
     "accounts:session_extend": "POST only: keeps the session alive (JSON, no page)",
     "accounts:sign_out_everywhere": "POST only: ends every session of the signed-in person",
+    "meetings:agenda_item_move": "POST only: moves the agenda item up or down",
+    "meetings:meeting_board_ask_agenda_item": "POST only: adds the board ask to the agenda",
+    "meetings:meeting_board_ask_board_action": "POST only: raises a board action from the board ask",
 }
 # Query strings a page needs to show its subject; {name} is filled from the objects made below.
 QUERIES = {
@@ -107,6 +126,10 @@ BY_SEGMENT = {
     "meetings": "meeting",
     "published": "exception_report",
     "import": "plan_import",
+    "bodies": "body",
+    "agenda": "agenda_item",
+    "documents": "document",
+    "board-asks": "board_ask_update",
 }
 BY_NAME = {
     ("accounts:invitation_accept", "token"): "invitation_token",
@@ -117,6 +140,9 @@ BY_NAME = {
     ("delivery:progress_update_for", "period_pk"): "open_period",
     ("accounts:person_reactivate", "pk"): "former_lead_membership",
     ("accounts:person_hand_over", "pk"): "former_lead_membership",
+    ("meetings:board_action_detail", "pk"): "board_action",
+    ("meetings:board_action_edit", "pk"): "board_action",
+    ("meetings:board_action_progress", "pk"): "board_action",
 }
 EXTENSIONS = ("docx", "pdf", "csv")
 
@@ -164,6 +190,8 @@ def hostile_text_write() -> list[str]:
         written += [f"{model._meta.label}.{field.name}" for field in fields]
         for instance in model._default_manager.all():
             for field in fields:
+                if isinstance(field, models.URLField) and not getattr(instance, field.attname):
+                    continue  # a paper is a file or a link: one uploaded as a file is given no link
                 setattr(instance, field.attname, payload(field, instance.pk))
             instance._change_reason = f"={BOLD}{IMAGE}"  # simple-history's reason, shown in histories
             instance.save()
@@ -171,8 +199,9 @@ def hostile_text_write() -> list[str]:
 
 
 @pytest.fixture
-def hostile(db, tmp_path):
+def hostile(db, tmp_path, settings):
     """A partnership with one of everything, every text in it hostile, and its emails sent."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # the supporting document's upload
     today = timezone.localdate()
     partnership = PartnershipFactory()
     organisation = OrganisationFactory(partnership=partnership, is_responsible_authority=True)
@@ -208,7 +237,7 @@ def hostile(db, tmp_path):
     upcoming_period = ReportingPeriodFactory(
         partnership=partnership, starts_on=today + quarter, state=ReportingPeriod.State.UPCOMING
     )
-    ProgressUpdateFactory(
+    board_ask_update = ProgressUpdateFactory(
         action=action,
         period=locked_period,
         rating=ProgressUpdate.Rating.RED,
@@ -224,8 +253,29 @@ def hostile(db, tmp_path):
     sign_off = SignOffFactory(strategy=strategy, organisation=organisation)
     consultation = ConsultationFactory(strategy=strategy, method="Survey", findings="Findings")
     meeting = MeetingFactory(partnership=partnership, location="Civic Centre")
-    AgendaItemFactory(meeting=meeting, minutes="Minutes", resolution="RESOLVED that")
-    BoardActionFactory(meeting=meeting, owner=officer.user, action=action)
+    agenda_item = AgendaItemFactory(
+        meeting=meeting, presenter="Chair", minutes="Minutes", resolution="RESOLVED that"
+    )
+    # A paper uploaded as plain text (served as a download, never as a page), and one given as a link.
+    document = SupportingDocument.objects.create(
+        agenda_item=agenda_item,
+        title="Paper",
+        file=SimpleUploadedFile("paper.txt", f"{BOLD}{IMAGE}".encode()),
+    )
+    SupportingDocument.objects.create(
+        agenda_item=agenda_item, title="Linked paper", url="https://example.org/paper.pdf"
+    )
+    AttendanceFactory(
+        meeting=meeting,
+        person=board.user,
+        organisation=organisation,
+        status=Attendance.Status.SUBSTITUTE,
+        substitute="Deputy",
+    )
+    board_action = BoardActionFactory(
+        meeting=meeting, agenda_item=agenda_item, owner=officer.user, action=action
+    )
+    BoardActionNoteFactory(board_action=board_action, author=officer.user)
     invitation = invitation_send(
         partnership=partnership,
         email="newcomer@example.org",
@@ -271,6 +321,7 @@ def hostile(db, tmp_path):
         meeting=meeting,
         published_by=administrator.user,
         today=today,
+        agenda_item=agenda_item,  # the board paper's cover names the item
     )
     mail.outbox.clear()
     invitation.refresh_from_db()
@@ -310,6 +361,11 @@ def hostile(db, tmp_path):
         "ambition": ambition.pk,
         "consultation": consultation.pk,
         "meeting": meeting.pk,
+        "body": meeting.body_id,
+        "agenda_item": agenda_item.pk,
+        "document": document.pk,
+        "board_ask_update": board_ask_update.pk,
+        "board_action": board_action.pk,
         "exception_report": exception_report.pk,
         "plan_import": plan_import.pk,
     }
@@ -464,9 +520,42 @@ MUST_OPEN = {
         "delivery:plan_import_preview",
         "reports:published_report",
         "accounts:people",
+        "meetings:body_edit",
+        "meetings:meeting_edit",
+        "meetings:agenda_item_edit",
+        "meetings:meeting_attendance",
+        "meetings:board_action_edit",
+        "meetings:attendance_report",
     },
-    "officer": {"delivery:progress_update", "delivery:my_actions", "delivery:action_detail"},
-    "board member": {"reports:exception_report", "reports:plan", "meetings:meeting_detail"},
+    "officer": {
+        "delivery:progress_update",
+        "delivery:my_actions",
+        "delivery:action_detail",
+        "meetings:board_action_progress",  # the officer owns the board action
+    },
+    "board member": {
+        "reports:exception_report",
+        "reports:exception_report_download",
+        "reports:plan",
+        "meetings:meeting_detail",
+        "meetings:meeting_agenda",
+        "meetings:meeting_minutes",
+        "meetings:meeting_agenda_docx",
+        "meetings:meeting_minutes_docx",
+        "meetings:board_action_list",
+        "meetings:board_action_detail",
+        "meetings:document_download",
+    },
+}
+# Downloads: files, not pages; each Word, PDF and CSV one is checked for the data by `problems_in`.
+DOWNLOADS = {
+    "reports:exception_report_download",
+    "reports:published_report_download",
+    "meetings:meeting_agenda_docx",
+    "meetings:meeting_minutes_docx",
+    "meetings:document_download",
+    "delivery:plan_export",
+    "delivery:plan_import_template",
 }
 
 
@@ -480,7 +569,7 @@ def test_no_page_or_download_shows_user_text_as_markup(client, hostile, role, tm
     assert not problems, "\n".join(problems)
     opened = {name for name, url in urls if statuses[url] == 200}
     assert MUST_OPEN[role] <= opened, f"not opened: {MUST_OPEN[role] - opened}"
-    assert MUST_OPEN[role] & {n for n, _ in urls if "download" not in n} <= showing
+    assert MUST_OPEN[role] - DOWNLOADS <= showing
     unexpected = {url: status for url, status in statuses.items() if status not in (200, 301, 302, 403, 404)}
     assert not unexpected
 
@@ -517,11 +606,8 @@ def test_every_page_is_opened_and_shows_the_data_for_some_role(client, hostile, 
     names = {name for name, _ in urls}
     never_opened = names - opened - set(ONLY_REDIRECTS)
     assert not never_opened, f"never opened: {never_opened}"
-    html_pages = {
-        name
-        for name in names - set(ONLY_REDIRECTS) - without_data
-        if "download" not in name and name not in ("delivery:plan_export", "delivery:plan_import_template")
-    }
+    assert {name for name in names if "download" in name} <= DOWNLOADS, "name each download in DOWNLOADS"
+    html_pages = names - set(ONLY_REDIRECTS) - without_data - DOWNLOADS
     assert html_pages <= showing, f"these pages never showed the data: {html_pages - showing}"
 
 
@@ -610,3 +696,73 @@ def test_the_template_overrides_are_the_packages_without_the_safe_filters():
     for path in package.rglob("*.html"):
         if any(unsafe in path.read_text() for unsafe in UNSAFE_IN_PACKAGE):
             assert path.relative_to(package) in overrides, path
+
+
+# Each meetings text, marked with what it is, and where it must be shown as text.
+MEETING_TEXTS = {
+    (Body, "name"): "body name",
+    (Meeting, "title"): "meeting title",
+    (Meeting, "location"): "meeting place",
+    (AgendaItem, "title"): "item title",
+    (AgendaItem, "presenter"): "item presenter",
+    (AgendaItem, "minutes"): "item minutes",
+    (AgendaItem, "resolution"): "item resolution",
+    (SupportingDocument, "title"): "document title",
+    (Attendance, "name"): "attendee name",
+    (Attendance, "substitute"): "attendee substitute",
+    (BoardAction, "description"): "board action description",
+    (BoardActionNote, "text"): "board action note",
+}
+# The papers are headed with the body's name; the meeting's own title is on its page.
+AGENDA = {"body name", "meeting place", "item title", "item presenter", "document title"}
+MINUTES = {
+    *AGENDA,
+    "item minutes",
+    "item resolution",
+    "attendee name",
+    "attendee substitute",
+    "board action description",
+}
+SHOWN_IN = {
+    "meetings:meeting_detail": {*MINUTES, "meeting title"},
+    "meetings:meeting_agenda": AGENDA,
+    "meetings:meeting_minutes": MINUTES,
+    "meetings:meeting_agenda_docx": AGENDA,
+    "meetings:meeting_minutes_docx": MINUTES,
+    "meetings:board_action_detail": {"board action description", "board action note"},
+    "meetings:body_list": {"body name"},
+    "meetings:meeting_attendance": {"attendee name", "attendee substitute"},
+    # The board paper's cover: the body it goes to and the agenda item it is.
+    "reports:published_report_download": {"body name", "item title"},
+}
+
+
+def test_the_meetings_texts_are_text_on_their_pages_and_in_their_papers(client, hostile, tmp_path):
+    for (model, field), label in MEETING_TEXTS.items():
+        model.objects.update(**{field: f"{BOLD} {label}"})
+    client.force_login(hostile["roles"]["administrator"])
+    missing, problems = [], []
+
+    urls = [(name, url) for name, url in urls_to_fetch(hostile) if name in SHOWN_IN]
+    assert {name for name, _ in urls} == set(SHOWN_IN)
+    for name, url in urls:
+        if name == "reports:published_report_download" and not url.endswith((".docx", ".pdf")):
+            continue  # the CSV has no cover
+        response = client.get(url)
+        assert response.status_code == 200, url
+        problems += problems_in(url, response, tmp_path)
+        kind = response["Content-Type"].split(";")[0]
+        if kind == "application/pdf":
+            text = re.sub(r"\s+", "", pdf_text(response.content, tmp_path))
+            shown = {label for label in SHOWN_IN[name] if re.sub(r"\s+", "", f"{BOLD} {label}") in text}
+        else:
+            if kind == "text/html":
+                text = response.content.decode()
+            else:
+                with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+                    text = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
+            shown = {label for label in SHOWN_IN[name] if escape(f"{BOLD} {label}") in text}
+        missing += [f"{url}: {label}" for label in sorted(SHOWN_IN[name] - shown)]
+
+    assert not problems, "\n".join(problems)
+    assert not missing, "not shown as text:\n" + "\n".join(missing)

@@ -65,3 +65,5 @@ class Command(BaseCommand):
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>4}")
+        for note in summary.notes:
+            self.stdout.write(f"\n{note}")
