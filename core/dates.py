@@ -14,11 +14,13 @@ def long_date(day: date) -> str:
 
 
 def clock_time(value: time | None) -> str:
-    """A time as GOV.UK writes it: "10am", "2:30pm", "midday"; nothing for no time."""
+    """A time as GOV.UK writes it: "10am", "2:30pm", "midday", "midnight"; nothing for no time."""
     if value is None:
         return ""
     if (value.hour, value.minute) == (12, 0):
         return "midday"
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
     hour = value.hour % 12 or 12
     minutes = f":{value.minute:02d}" if value.minute else ""
     return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"

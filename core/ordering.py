@@ -41,7 +41,7 @@ def renumber(items: list, *, reason: str = "Moved to position {position}") -> li
     changed = [(position, item) for position, item in enumerate(items, start=1) if item.order != position]
     if not changed:
         return []
-    lift = max(item.order for item in items)
+    lift = max(item.order for item in items) + 1  # above every order in use, 0 included
     type(changed[0][1])._default_manager.filter(pk__in=[item.pk for _, item in changed]).update(
         order=F("order") + lift
     )

@@ -144,7 +144,9 @@ class MeetingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Meeting.Status.MINUTES_APPROVED:
-            if not cleaned.get("minutes_approved_at") and "minutes_approved_at" not in self.errors:
+            already_so = self.instance.pk and self.instance.status == Meeting.Status.MINUTES_APPROVED
+            already_so = already_so and self.instance.minutes_approved_at_id is None
+            if not (cleaned.get("minutes_approved_at") or already_so or "minutes_approved_at" in self.errors):
                 self.add_error("minutes_approved_at", "Choose the meeting that approved the minutes")
         elif "minutes_approved_at" in cleaned:
             cleaned["minutes_approved_at"] = None

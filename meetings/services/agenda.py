@@ -60,6 +60,7 @@ def agenda_item_update(*, item: AgendaItem, version: str, by: User) -> AgendaIte
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     """Move an item up or down its meeting's agenda; the items are numbered 1, 2, 3 ... again."""
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).first()  # one change of order at a time
     items = list(AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id).order_by("order"))
     return move_in_order(items=items, moving=item, direction=direction, noun="agenda item")
 

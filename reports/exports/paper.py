@@ -205,15 +205,11 @@ def _purpose(content: dict, words: dict, cover: dict) -> str:
     )
 
 
-def _all_items(content: dict) -> list[dict]:
-    return items_of(content)  # as ExceptionReport.items() reads a saved report
-
-
 def _recommendations(content: dict) -> list[str]:
     """One recommendation a board ask, in report order; "note the report" when there are none."""
     asks = [
         f"respond to the board ask on {item['reference']} {item['title']}: {' '.join(item['board_ask'].split())}"
-        for item in _all_items(content)
+        for item in items_of(content)
         if (item.get("board_ask") or "").strip()
     ]
     return asks or ["note the report."]
@@ -235,7 +231,7 @@ def _item_summary(content: dict, words: dict) -> dict:
                 "previous_rating_label": item.get("previous_rating_label") or "No update",
                 "why": "; ".join(item.get("reasons") or []),
             }
-            for item in _all_items(content)
+            for item in items_of(content)
         ],
     }
 

@@ -46,3 +46,13 @@ def test_move_in_order_renumbers_through_renumber():
 
     assert (moved.title, moved.order) == ("B", 1)
     assert orders(meeting) == [("B", 1), ("A", 2)]
+
+
+def test_renumber_lifts_above_every_order_in_use_when_one_is_0():
+    meeting = MeetingFactory()
+    for order, title in ((0, "A"), (2, "B")):
+        AgendaItemFactory(meeting=meeting, order=order, title=title)
+
+    renumber(list(AgendaItem.objects.filter(meeting=meeting).order_by("order")))
+
+    assert orders(meeting) == [("A", 1), ("B", 2)]

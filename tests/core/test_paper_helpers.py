@@ -50,7 +50,7 @@ def test_csv_cells_that_would_run_as_formulas_are_quoted(value, expected):
     [
         (datetime.time(9, 5), "9:05am"),
         (datetime.time(23, 59), "11:59pm"),
-        (datetime.time(0, 0), "12am"),
+        (datetime.time(0, 0), "midnight"),
         (None, ""),
     ],
 )
