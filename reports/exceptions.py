@@ -221,7 +221,7 @@ def exception_report_build(
             revisions_since=previous_period.update_deadline + timedelta(days=1) if previous_period else None,
         )
         priority = action.ambition.priority
-        reasons = [reason for rule in rules if (reason := RULES[rule](state))]
+        reasons = [reason for rule in rules if rule in RULES and (reason := RULES[rule](state))]
         if reasons:
             item_count += 1
             section = sections.setdefault(priority.pk, {**_priority_heading(priority), "ambitions": {}})

@@ -20,6 +20,11 @@ class ExceptionRule(models.TextChoices):
     MISSING_RETURN = "missing_return", "No update submitted by the deadline"
     BOARD_ASK = "board_ask", "The lead asks the board for something"
     EXCEPTIONAL = "exceptional", "Exceptional performance, or completed ahead of its due date"
+    INDICATOR_OFF_TARGET = "indicator_off_target", "A performance indicator is off target"
+    RISK_ABOVE_TOLERANCE = (
+        "risk_above_tolerance",
+        "A risk is high, above the partnership's tolerance, or rising",
+    )
 
 
 class ExceptionRuleSetting(models.Model):

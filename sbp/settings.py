@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "accounts",
     "priorities",
     "delivery",
+    "indicators",
+    "risks",
     "meetings",
     "reports",
     "demo",

@@ -23,5 +23,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include("reports.urls")),
     path("p/<slug:slug>/strategies/", include("priorities.urls")),
     path("p/<slug:slug>/", include("delivery.urls")),
+    path("p/<slug:slug>/indicators/", include("indicators.urls")),
+    path("p/<slug:slug>/risks/", include("risks.urls")),
     path("p/<slug:slug>/", include("meetings.urls")),
 ]
