@@ -8,6 +8,11 @@ def financial_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def financial_year_label(year: int) -> str:
+    """A financial year as UK public bodies write it, by the calendar year it starts in: 2024 is "2024/25"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def long_date(day: date) -> str:
     """A date as GOV.UK writes it: "31 March 2027"."""
     return f"{day.day} {day:%B %Y}"

@@ -20,8 +20,10 @@ from demo.build.delivery import (
     reporting_periods_plan,
     reporting_periods_sync,
 )
+from demo.build.indicators import indicators_build, stale_indicator_values_remove
 from demo.build.meetings import meeting_build, upcoming_meeting_build
 from demo.build.priorities import strategy_build
+from demo.build.risks import risk_register_build, stale_risk_reviews_remove
 from demo.data.northfield import (
     NORTHFIELD,
     NORTHFIELD_ACTIONS,
@@ -31,6 +33,7 @@ from demo.data.northfield import (
 )
 from demo.data.safer_bromley import SBP, SBP_SLUG, STRATEGY_2016, STRATEGY_2024
 from demo.data.safer_bromley_da_plan import DA_ACTIONS, DA_PLAN
+from demo.data.safer_bromley_indicators import SBP_INDICATORS
 from demo.data.safer_bromley_minutes import (
     BOARD,
     MEETING_2016,
@@ -42,8 +45,11 @@ from demo.data.safer_bromley_minutes import (
     UPCOMING_STRATEGIC_GROUP_LOCATION,
 )
 from demo.data.safer_bromley_plan import SBP_ACTIONS
+from demo.data.safer_bromley_risks import SBP_RISK_REGISTER
+from indicators.models import Indicator, IndicatorValue
 from meetings.models import AgendaItem, Attendance, BoardAction, Body, Meeting
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
+from risks.models import Risk, RiskRegisterRelease, RiskReview
 
 
 @dataclass
@@ -58,6 +64,8 @@ class DemoSummary:
         "The two Safer Bromley meetings' agenda items, minutes and resolutions are as minuted; their "
         "dates, times, places, attendance, chair and vice-chair, board action owners and next "
         "meetings are illustrative.",
+        "The Safer Bromley risk register (its risks, scores, reviews and releases) and the "
+        "performance indicators' figures are illustrative.",
     )
 
 
@@ -70,11 +78,15 @@ def safer_bromley_build(
     today: date,
 ) -> None:
     """The closed 2016-2019 strategy, the adopted 2024-27 one with its delivery plan, the Domestic
-    Abuse Duty Action Plan beside it (reporting twice a year), and the meetings."""
+    Abuse Duty Action Plan beside it (reporting twice a year), the meetings, and the 2024-27
+    strategy's risk register and performance indicators."""
     strategy_build(partnership=partnership, spec=STRATEGY_2016, users=users, organisations=organisations)
     strategy_2024, ambitions = strategy_build(
         partnership=partnership, spec=STRATEGY_2024, users=users, organisations=organisations
     )
+    # Reviews and values in periods the plan no longer holds would keep those periods from going.
+    stale_risk_reviews_remove(partnership=partnership, plans=plans)
+    stale_indicator_values_remove(partnership=partnership, plans=plans)
     periods = reporting_periods_sync(partnership=partnership, plans=plans)
     delivery_plan_build(
         strategy=strategy_2024,
@@ -118,6 +130,24 @@ def safer_bromley_build(
         after=MEETING_2023_ON,
         open_period=open_period,
         today=today,
+    )
+    # After the delivery plan (risks name its actions) and the Board (whose chair releases the register).
+    risk_register_build(
+        partnership=partnership,
+        strategy=strategy_2024,
+        spec=SBP_RISK_REGISTER,
+        users=users,
+        organisations=organisations,
+        periods=periods,
+        today=today,
+    )
+    indicators_build(
+        strategy=strategy_2024,
+        specs=SBP_INDICATORS,
+        ambitions=ambitions,
+        users=users,
+        organisations=organisations,
+        periods=periods,
     )
 
 
@@ -174,6 +204,13 @@ def demo_counts(*, partnerships: list[Partnership]) -> dict[str, int]:
         "Open board actions": BoardAction.objects.filter(
             meeting__in=meetings, status=BoardAction.Status.OPEN
         ).count(),
+        "Risks": Risk.objects.filter(register__partnership__in=partnerships).count(),
+        "Risk reviews": RiskReview.objects.filter(risk__register__partnership__in=partnerships).count(),
+        "Risk register releases": RiskRegisterRelease.objects.filter(
+            register__partnership__in=partnerships
+        ).count(),
+        "Indicators": Indicator.objects.filter(strategy__in=strategies).count(),
+        "Indicator values": IndicatorValue.objects.filter(indicator__strategy__in=strategies).count(),
     }
 
 

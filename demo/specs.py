@@ -203,3 +203,88 @@ class ActionSpec:
     timescale: str = ""
     tags: tuple[str, ...] = ()  # cross-cutting themes and places
     other_partners: str = ""  # partners as written that are not organisations of the partnership
+
+
+@dataclass(frozen=True)
+class RiskSpec:
+    """A risk on the register as the board's chair first released it.
+
+    Scores are (likelihood, impact) on the 5 x 5 scale, before controls (`inherent`) and with them
+    (`residual`). `owner_organisation` is a short name and `owner` a username ("" for the
+    organisation's nominated contact). `priorities` are titles of the strategy's priorities, and
+    `actions` (the actions the risk affects) and `treating_actions` titles of its delivery-plan actions.
+    A risk is due for review by the open reporting period's deadline, or, with `review_overdue`, was
+    due by the end of the period and is now overdue.
+    """
+
+    reference: str
+    title: str
+    cause: str
+    effect: str
+    category: str
+    owner_organisation: str
+    owner: str
+    inherent: tuple[int, int]
+    residual: tuple[int, int]
+    target_score: int
+    existing_controls: str
+    further_actions: str
+    priorities: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    treating_actions: tuple[str, ...] = ()
+    review_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class RiskReviewSpec:
+    """A risk owner's review of the risk `reference` for the open reporting period: its new residual
+    (likelihood, impact) and why. A review `after_release` comes after the chair's second release."""
+
+    reference: str
+    residual: tuple[int, int]
+    narrative: str
+    control_changes: str = ""
+    after_release: bool = False
+
+
+@dataclass(frozen=True)
+class RiskRegisterSpec:
+    """A partnership's risk register and its history: the risks, the owners' reviews for the open
+    period, and the notes of the two releases made by the chair of the body named `released_by_body`
+    (one before the reviews, one after all but the reviews `after_release`)."""
+
+    risks: tuple[RiskSpec, ...]
+    reviews: tuple[RiskReviewSpec, ...]
+    released_by_body: str
+    first_release_note: str
+    second_release_note: str
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A performance indicator of a priority (by title) and optionally of one of its ambitions ("1.2").
+
+    `targets` are by financial year (2024 for 2024/25). `values` are by financial quarter from
+    Q1 2024/25, None where there is none (between an annual or twice-yearly indicator's returns); the
+    demo enters those of every ended period, and `notes` by quarter name ("Q2 2026/27"). An indicator
+    `entered_late` has no value yet for the open period: its owner still has it to enter.
+    """
+
+    priority: str
+    name: str
+    definition: str
+    kind: str
+    unit: str
+    polarity: str
+    tolerance_percent: float
+    baseline: float
+    baseline_on: date
+    targets: dict[int, float]
+    data_source: str
+    owner_organisation: str
+    owner: str
+    frequency: str
+    values: tuple[float | None, ...]
+    ambition: str = ""
+    notes: dict[str, str] | None = None
+    entered_late: bool = False

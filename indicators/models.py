@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, User
+from core.dates import financial_year_label
 from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.models import BoundedTextField, TimeStampedModel
 from delivery.models import ReportingPeriod
@@ -202,7 +203,7 @@ class IndicatorTarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        return f"{self.indicator}: {financial_year_label(self.financial_year)}"
 
 
 class IndicatorValue(TimeStampedModel):

@@ -2,7 +2,7 @@
 
 A value is on target when it meets the target in the indicator's better direction; within tolerance
 when it misses by no more than the indicator's tolerance, a percentage of the target; off target
-otherwise. A yes/no indicator is on target or off target. Direction compares a value with the one
+otherwise. A yes/no indicator is on target when its answer is the target's, else off target. Direction compares a value with the one
 before it, in the indicator's better direction.
 """
 
@@ -36,11 +36,11 @@ def target_rating(
     """How a value stands against its target (see the module docstring); NO_TARGET without both."""
     if value is None or target is None:
         return TargetRating.NO_TARGET
+    if is_yes_no:  # the target is the answer hoped for, whatever the polarity
+        return TargetRating.ON_TARGET if value == target else TargetRating.OFF_TARGET
     better = value >= target if polarity == Polarity.HIGHER_IS_BETTER else value <= target
     if better:
         return TargetRating.ON_TARGET
-    if is_yes_no:
-        return TargetRating.OFF_TARGET
     allowed = abs(target) * tolerance_percent / 100
     if abs(value - target) <= allowed:
         return TargetRating.WITHIN_TOLERANCE

@@ -1,6 +1,7 @@
 """Where each indicator stands at a reporting period: its latest value, target, rating and direction of
 travel, as plain JSON-ready dicts that the pages, the plan on a page and the board paper share."""
 
+from datetime import date
 from decimal import Decimal
 
 from core.dates import financial_year_of
@@ -52,7 +53,10 @@ def off_target(standings: list[dict]) -> list[dict]:
     return [s for s in standings if s["rating"] == TargetRating.OFF_TARGET]
 
 
-def _target_for(indicator: Indicator, day) -> Decimal | None:
+def target_of(indicator: Indicator, day_or_period: date | ReportingPeriod) -> Decimal | None:
+    """The indicator's target for the financial year a day falls in, or a reporting period ends in (the
+    year its values are rated against), from its targets as `indicators_with_targets` fetches them."""
+    day = day_or_period.ends_on if isinstance(day_or_period, ReportingPeriod) else day_or_period
     year = financial_year_of(day)
     return next((t.value for t in indicator.targets.all() if t.financial_year == year), None)
 
@@ -60,7 +64,7 @@ def _target_for(indicator: Indicator, day) -> Decimal | None:
 def _standing(indicator: Indicator, values: list[IndicatorValue]) -> dict:
     latest = values[-1] if values else None
     before = values[-2] if len(values) > 1 else None
-    target = _target_for(indicator, latest.period.ends_on) if latest else None
+    target = target_of(indicator, latest.period) if latest else None
     rating = indicator.rating_of(latest.value if latest else None, target)
     direction = indicator.direction_of(latest.value if latest else None, before.value if before else None)
     unit = indicator.unit

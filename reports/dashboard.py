@@ -1,8 +1,13 @@
 """Plan on a page: a strategy's priorities, with their ratings and returns, for one reporting period.
 
 A read model: `plan_on_a_page()` fetches everything in a constant number of queries (the previous
-period, the priorities with their leads, and the actions with their ratings for both periods) and
-counts in Python, however many priorities and actions the strategy has.
+period, the priorities with their leads, the actions with their ratings for both periods, the
+strategy's indicators with their targets and values, and the risk register's latest release) and
+counts in Python, however many priorities, actions, indicators and risks the strategy has.
+
+Each priority shows its performance indicators as they stand at the period (`indicators.standing`) and
+how many of the open risks linked to it were high when the risk register was last released to the
+board; never the register in preparation, as the page is for every member.
 
 Definitions, shared by every figure on the page:
 
@@ -27,8 +32,14 @@ from django.db.models import Q
 from accounts.models import Partnership
 from core.ratings import Direction, Rating, direction_of_group
 from delivery.models import Action, ReportingPeriod
+from indicators.models import Indicator
+from indicators.standing import indicators_with_targets, standing_of
 from priorities.models import Priority, Strategy
+from reports.exceptions import latest_release_of
 from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
+from risks.models import RiskRegisterRelease
+from risks.register import risks_of_priority
+from risks.scoring import Band
 
 # The chart labels each segment with a short code and its count ("R 3"), so a segment never relies on
 # colour alone; the chart's key spells the codes out.
@@ -177,6 +188,11 @@ class PrioritySummary:
     lead_organisation: str  # the lead organisation's name, or ""
     outcomes: tuple[str, ...]  # the outcomes the plan lists for the priority, in its order
     totals: Totals
+    # Its performance indicators' standings at the period (`indicators.standing.standing_of`), in order.
+    indicators: tuple[dict, ...] = ()
+    # How many open risks linked to it were high at the register's latest release; None when the
+    # register has never been released.
+    high_risks: int | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +215,9 @@ class PlanOnAPage:
     today: datetime.date
     priorities: tuple[PrioritySummary, ...]  # in the strategy's order
     totals: Totals  # the whole strategy: every counted action, whichever priority it is under
+    # The standings of the indicators of the whole strategy, under no priority.
+    strategy_indicators: tuple[dict, ...] = ()
+    release: RiskRegisterRelease | None = None  # the risk register's latest release to the board
 
     @property
     def is_past_deadline(self) -> bool:
@@ -249,6 +268,17 @@ def plan_on_a_page(
         )
 
     groups = by_priority(actions)
+    indicators = list(indicators_with_targets(Indicator.objects.filter(strategy=strategy)).in_order())
+    standings = standing_of(indicators, period=period)
+    release = latest_release_of(partnership)
+
+    def high_risks(priority: Priority) -> int | None:
+        if release is None:
+            return None
+        return sum(
+            risk["residual"]["band"] == Band.HIGH for risk in risks_of_priority(release.content, priority.pk)
+        )
+
     return PlanOnAPage(
         partnership=partnership,
         strategy=strategy,
@@ -264,10 +294,14 @@ def plan_on_a_page(
                 lead_organisation=p.lead_organisation.name if p.lead_organisation else "",
                 outcomes=tuple(p.outcome_list),
                 totals=totals_of(groups.get(p.pk, [])),
+                indicators=tuple(s for s in standings if s["priority_pk"] == p.pk),
+                high_risks=high_risks(p),
             )
             for p in priorities
         ),
         totals=totals_of(actions),
+        strategy_indicators=tuple(s for s in standings if s["priority_pk"] is None),
+        release=release,
     )
 
 

@@ -9,6 +9,14 @@ track) and, for each summary count, the path of the delivery plan filtered to th
 Reports published before these keys (and "issues_and_risks") existed lack them; whatever renders
 content treats a missing key as empty.
 
+Two rules are not about actions (`BOARD_RULES`): with "indicator off target" on, the report carries the
+strategy's performance indicators that are off target at the period ("indicators", and how many the
+strategy has, "indicator_count"); with "risk above tolerance" on, the risk register as it was last
+released to the board ("risks": its counts, heat map and the risks that are high, above tolerance or
+rising), or None when it was never released. The register in preparation never reaches the report, as
+the paper goes to every member. With a rule off, or in a report published before these keys existed,
+its key is absent and nothing is shown.
+
 The report names its levels as its strategy does ("words", `plan_words`), and a two-level strategy's
 report ("levels": 2) groups each priority's items under one untitled group, as its hidden strategic
 ambition is never shown; reports published before plans had their own shape read as three levels in the
@@ -27,10 +35,14 @@ from core.ratings import Direction, Rating, direction_of_travel
 from core.templatetags.govuk import long_date
 from core.text import lead_in_words
 from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from indicators.models import Indicator
+from indicators.standing import indicators_with_targets, off_target, standing_of
 from meetings.models import Meeting
 from priorities.models import PlanWords, Strategy
 from reports.models import ExceptionRule, ExceptionRuleSetting
 from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
+from risks.models import RiskRegister, RiskRegisterRelease
+from risks.register import board_risks, latest_release
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,9 @@ RULES: dict[str, Callable[[ActionState], str | None]] = {
     ExceptionRule.BOARD_ASK: board_ask,
     ExceptionRule.EXCEPTIONAL: exceptional,
 }
+
+# The rules that are not about actions: each adds a section of its own to the report.
+BOARD_RULES = (ExceptionRule.INDICATOR_OFF_TARGET, ExceptionRule.RISK_ABOVE_TOLERANCE)
 
 
 def _words_in_content(words: PlanWords) -> dict:
@@ -252,7 +267,9 @@ def exception_report_build(
         "meeting": {"title": meeting.title, "held_on": meeting.held_on.isoformat()} if meeting else None,
         "drawn_on": today.isoformat(),
         "version": None,
-        "rules": [rule.label for rule in rules],
+        # Only the rules about actions: the report says why actions are reported; the indicators' and
+        # the risks' sections say what they hold.
+        "rules": [rule.label for rule in rules if rule in RULES],
         "summary": {
             "ratings": [{"rating": rating.value, "label": rating.label} for rating in Rating],
             "rows": [
@@ -278,6 +295,78 @@ def exception_report_build(
             {"rating": r.rating, "label": r.get_rating_display(), "meaning": r.meaning}
             for r in StatusRating.wording_for(partnership)
         ],
+        **(_indicators_off_target(strategy, period) if ExceptionRule.INDICATOR_OFF_TARGET in rules else {}),
+        **({"risks": released_risks(partnership)} if ExceptionRule.RISK_ABOVE_TOLERANCE in rules else {}),
+    }
+
+
+def _indicators_off_target(strategy: Strategy | None, period: ReportingPeriod) -> dict:
+    """The strategy's indicators that are off target at the period, and how many indicators it has."""
+    indicators = (
+        list(indicators_with_targets(Indicator.objects.filter(strategy=strategy)).in_order())
+        if strategy
+        else []
+    )
+    return {
+        "indicators": [
+            _indicator(standing) for standing in off_target(standing_of(indicators, period=period))
+        ],
+        "indicator_count": len(indicators),
+    }
+
+
+def _indicator(standing: dict) -> dict:
+    """An off-target indicator as the report keeps it (`indicators.standing.standing_of`'s words)."""
+    keys = (
+        "pk",
+        "name",
+        "url",
+        "priority_pk",
+        "priority",
+        "owner",
+        "owner_organisation",
+        "polarity",
+        "period",
+        "value",
+        "target",
+        "rating",
+        "rating_label",
+        "direction",
+        "direction_label",
+        "note",
+    )
+    return {key: standing[key] for key in keys}
+
+
+def released_risks(partnership: Partnership) -> dict | None:
+    """The risk register as it was last released to the board: when and by whom, its bands, tolerance,
+    counts and heat map, and the risks the board paper reports (`risks.register.board_risks`); None when
+    it was never released. Never the register in preparation: the paper goes to every member."""
+    release = latest_release_of(partnership)
+    if release is None:
+        return None
+    return release_in_report(release, partnership=partnership)
+
+
+def latest_release_of(partnership: Partnership) -> RiskRegisterRelease | None:
+    """The partnership's risk register as last released to the board (two queries), if it ever was."""
+    register = RiskRegister.objects.filter(partnership=partnership).first()
+    return latest_release(register) if register else None
+
+
+def release_in_report(release: RiskRegisterRelease, *, partnership: Partnership) -> dict:
+    """A release's part of the report, read from what the board saw (its frozen content)."""
+    content = release.content
+    return {
+        "released_at": release.released_at.isoformat(),
+        "released_by": str(release.released_by),
+        "url": reverse("risks:release_detail", kwargs={"slug": partnership.slug, "pk": release.pk}),
+        "previous_release": content.get("previous_release"),
+        "tolerance": content.get("tolerance"),
+        "bands": content.get("bands") or {},
+        "counts": content.get("counts") or {},
+        "heat_map": content.get("heat_map") or [],
+        "items": board_risks(content),
     }
 
 

@@ -1,3 +1,4 @@
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 
@@ -6,6 +7,7 @@ from core.forms import MemberChoiceField, form_helper
 from delivery.models import ReportingPeriod
 from meetings.models import AgendaItem, Meeting
 from reports.activity_kinds import KIND_CHOICES
+from reports.exceptions import BOARD_RULES, RULES
 from reports.models import ExceptionRule
 
 
@@ -58,20 +60,46 @@ class PublishForm(forms.Form):
         return cleaned
 
 
+# What each rule that is not about actions adds to the report, as the rules page says it.
+BOARD_RULE_HINTS = {
+    ExceptionRule.INDICATOR_OFF_TARGET: "Adds a section listing the strategy's performance indicators whose "
+    "latest value for the period is off target (beyond its tolerance), with the value, the target and "
+    "the direction of travel.",
+    ExceptionRule.RISK_ABOVE_TOLERANCE: "Adds the risk register as it was last released to the board: its "
+    "heat map, and the open risks that are high, above the partnership's tolerance or rising since the "
+    "release before. A register still in preparation is never shown.",
+}
+
+
 class ExceptionRulesForm(forms.Form):
+    """The exception rules switched on: those that report an action, and those that add a section."""
+
     rules = forms.MultipleChoiceField(
         label="Report an action by exception when",
-        choices=ExceptionRule.choices,
+        choices=[(rule.value, rule.label) for rule in ExceptionRule if rule in RULES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Actions that meet none of the rules chosen are counted as on track.",
+    )
+    board_rules = forms.MultipleChoiceField(
+        label="Also report to the board when",
+        choices=[Choice(rule.value, rule.label, hint=BOARD_RULE_HINTS[rule]) for rule in BOARD_RULES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each adds a section of its own to the exception report and the board paper.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(
-            Field.checkboxes("rules", legend_size=Size.MEDIUM), Button("save", "Save rules")
+            Field.checkboxes("rules", legend_size=Size.MEDIUM),
+            Field.checkboxes("board_rules", legend_size=Size.MEDIUM),
+            Button("save", "Save rules"),
         )
+
+    def enabled(self) -> set[str]:
+        """Every rule chosen, of either kind."""
+        return {*self.cleaned_data["rules"], *self.cleaned_data["board_rules"]}
 
 
 class ActivityFilterForm(forms.Form):

@@ -16,7 +16,14 @@ from priorities.models import Strategy
 from priorities.views.choice import StrategyChoiceMixin
 from reports.activity import activity_for, page_number
 from reports.dashboard import plan_on_a_page
-from reports.exceptions import exception_report_build, plan_words, rules_in_force, strategy_for
+from reports.exceptions import (
+    BOARD_RULES,
+    RULES,
+    exception_report_build,
+    plan_words,
+    rules_in_force,
+    strategy_for,
+)
 from reports.exports.csv_file import exception_report_csv
 from reports.exports.paper import board_paper_cover, board_paper_filename, paper_in_words
 from reports.exports.pdf import exception_report_pdf
@@ -304,10 +311,14 @@ class ExceptionRulesView(PartnershipMixin, FormView):
     nav_section = "reports"
 
     def get_initial(self):
-        return {"rules": list(rules_in_force(self.partnership))}
+        in_force = rules_in_force(self.partnership)
+        return {
+            "rules": [rule for rule in in_force if rule in RULES],
+            "board_rules": [rule for rule in in_force if rule in BOARD_RULES],
+        }
 
     def form_valid(self, form):
-        exception_rules_set(partnership=self.partnership, enabled=set(form.cleaned_data["rules"]))
+        exception_rules_set(partnership=self.partnership, enabled=form.enabled())
         messages.success(self.request, "Exception rules saved. Reports now use the rules chosen.")
         return redirect("reports:exception_rules", slug=self.partnership.slug)
 

@@ -32,13 +32,16 @@ def register_risks(register: RiskRegister):
         .select_related("owner", "owner_organisation__nominated_contact")
         .prefetch_related(
             "priorities__strategy",
-            Prefetch("actions", queryset=Action.objects.select_related("ambition__priority__strategy")),
-            Prefetch(
-                "treating_actions", queryset=Action.objects.select_related("ambition__priority__strategy")
-            ),
+            Prefetch("actions", queryset=_linked_actions()),
+            Prefetch("treating_actions", queryset=_linked_actions()),
         )
         .order_by("reference")
     )
+
+
+def _linked_actions():
+    """Actions with what their reference and address read: the plan's shape and the partnership."""
+    return Action.objects.select_related("ambition__priority__strategy__partnership")
 
 
 def latest_release(register: RiskRegister) -> RiskRegisterRelease | None:
@@ -72,8 +75,9 @@ def register_content(
 
 def heat_map(risks: list[dict], low_up_to: int, medium_up_to: int) -> list[list[dict]]:
     """The 5 x 5 matrix of open risks by residual score: rows from impact 5 down to 1, columns from
-    likelihood 1 to 5; each cell has its score, band, the references of its risks and where they were
-    at the last release (`moved_from`)."""
+    likelihood 1 to 5; each cell has its score, band, the references of its risks and, for those whose
+    score rose or fell since the last release, how (`moves`: reference and movement), so the heat map
+    marks movement from the cell alone. Releases frozen before `moves` existed lack it: no arrows."""
     rows = []
     for impact in reversed(SCALE):
         row = []
@@ -91,8 +95,10 @@ def heat_map(risks: list[dict], low_up_to: int, medium_up_to: int) -> list[list[
                     "score": score,
                     "band": band_of(score, low_up_to=low_up_to, medium_up_to=medium_up_to).value,
                     "references": [r["reference"] for r in here],
-                    "moved_in": [
-                        r["reference"] for r in here if r["movement"] in (Movement.UP, Movement.DOWN)
+                    "moves": [
+                        {"reference": r["reference"], "movement": r["movement"]}
+                        for r in here
+                        if r["movement"] in (Movement.UP, Movement.DOWN)
                     ],
                 }
             )

@@ -41,6 +41,22 @@ def _in_preparation(register: RiskRegister) -> None:
 
 
 @transaction.atomic
+def register_settings_save(*, partnership: Partnership, values: dict, version: str) -> RiskRegister:
+    """Set the register's bands and tolerance, unless someone saved them since the form was opened at
+    `version` (EditConflict); the first save sets the register up. The register goes back into
+    preparation: the board sees the new bands only when it is released again."""
+    register, created = RiskRegister.objects.get_or_create(partnership=partnership)
+    if not created:
+        register = lock_unchanged(RiskRegister.objects.filter(pk=register.pk), version=version)
+    for name, value in values.items():
+        setattr(register, name, value)
+    register.state = RiskRegister.State.IN_PREPARATION
+    register.full_clean()
+    register.save()
+    return register
+
+
+@transaction.atomic
 def risk_save(
     *,
     risk: Risk,

@@ -22,6 +22,7 @@ from tests.world import fingerprint, one_of_everything, sample_kwargs
 ACTORS = ("anonymous", "owner", "officer", "board", "admin", "outsider", "superuser")
 # One letter per actor, in ACTORS order:
 #   L = 302 to sign-in   R = 302 elsewhere   P = 301   2 = 200   3 = 403   4 = 404   5 = 405
+#   C = 409 (the page's record changed since, or its period is locked, by an earlier POST of the walk)
 # Each row is (GET, POST); POST is None for a view that does not accept POST.
 # owner: the officer who owns the action; officer: another officer; board: a board member;
 # admin: a partnership administrator (two-factor verified); outsider: a member of another partnership;
@@ -114,6 +115,22 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "delivery:plan_import_preview": ("L333244", "L333R44"),
     "delivery:plan_import_columns": ("L333R44", "L333R44"),  # the world's import has no headings to match
     "delivery:plan_export": ("L333244", None),
+    "risks:register": ("L222244", None),
+    "risks:register_release": ("L333244", "L333C44"),
+    "risks:release_list": ("L222244", None),
+    "risks:release_detail": ("L222244", None),
+    "risks:register_settings": ("L333244", "L333244"),
+    "risks:risk_create": ("L333244", "L333244"),
+    "risks:review_reminders_send": ("L333544", "L333R44"),
+    "risks:risk_detail": ("L233244", None),
+    "risks:risk_edit": ("L333244", "L333244"),
+    "risks:risk_review": ("L233244", "L233C44"),
+    "indicators:indicator_list": ("L222244", None),
+    "indicators:indicator_create": ("L333244", "L333244"),
+    "indicators:value_import": ("L333244", "L333244"),
+    "indicators:indicator_detail": ("L222244", None),
+    "indicators:indicator_edit": ("L333244", "L333244"),
+    "indicators:value_enter": ("L233244", "L233C44"),
     "meetings:meeting_list": ("L222244", None),
     "meetings:meeting_detail": ("L222244", None),
     "meetings:meeting_create": ("L333244", "L333244"),
@@ -144,7 +161,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "accounts:person_hand_over": ("L333244", "L333244"),
 }
 
-REFUSED = {"3", "4", "5"}
+REFUSED = {"3", "4", "5", "C"}
 # Pages whose POST signs the person out: sign them in again after.
 SIGNS_OUT = {"logout", "accounts:sign_out_everywhere"}
 # The admin goes last: an administrator's POST may change what the others would see.
@@ -218,7 +235,9 @@ def answer(response) -> str:
         return "P"
     if response.status_code == 302:
         return "L" if response["Location"].startswith(reverse("login")) else "R"
-    return {200: "2", 403: "3", 404: "4", 405: "5"}.get(response.status_code, f"<{response.status_code}>")
+    return {200: "2", 403: "3", 404: "4", 405: "5", 409: "C"}.get(
+        response.status_code, f"<{response.status_code}>"
+    )
 
 
 def sign_in(client, user):

@@ -29,8 +29,10 @@ from hypothesis import strategies as st
 
 from accounts.models import Invitation, Membership, Organisation, Partnership, User
 from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
+from indicators.models import Indicator
 from meetings.models import AgendaItem, BoardAction, Body, Meeting
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
+from risks.models import Risk
 from tests.urls import url_patterns
 from tests.world import fingerprint
 
@@ -112,7 +114,18 @@ OBJECTS = {
     "meetings:meeting_board_action_create": lambda: _first(_meetings().filter(agenda_items__isnull=False)),
     "meetings:board_action_edit": lambda: _first(_board_actions()),
     "meetings:board_action_progress": lambda: _first(_board_actions()),
+    "risks:risk_edit": lambda: _first(Risk.objects.filter(register__partnership__slug=SLUG)),
+    "risks:risk_review": lambda: _first(Risk.objects.filter(register__partnership__slug=SLUG)),
+    "indicators:indicator_edit": lambda: _first(_indicators()),
+    "indicators:value_enter": lambda: {
+        "pk": _first(_indicators()),
+        "period_pk": _first(_periods().filter(state=ReportingPeriod.State.OPEN)),
+    },
 }
+
+
+def _indicators():
+    return Indicator.objects.filter(strategy__partnership__slug=SLUG)
 
 
 def _members():

@@ -6,11 +6,14 @@ import datetime
 import hashlib
 
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Membership
+from core.conflicts import version_of
 from core.ratings import Rating
 from delivery.models import ReportingPeriod
 from meetings.models import SupportingDocument
+from risks.services import register_release
 from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.delivery.factories import (
     ActionFactory,
@@ -18,6 +21,7 @@ from tests.delivery.factories import (
     ProgressUpdateFactory,
     ReportingPeriodFactory,
 )
+from tests.indicators.factories import IndicatorFactory, IndicatorTargetFactory, IndicatorValueFactory
 from tests.meetings.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -32,7 +36,10 @@ from tests.priorities.factories import (
     StrategicAmbitionFactory,
     StrategyFactory,
 )
+from tests.risks.factories import RiskFactory, RiskReviewFactory
 
+# The project's own apps, whose models the tests over every model go through.
+PROJECT_APPS = ("accounts", "priorities", "delivery", "indicators", "risks", "meetings", "reports")
 # Tables a refused form may still write: sessions, the sign-in log, and the count of wrong codes that
 # django-otp keeps on a device to throttle guessing.
 NOT_COMPARED = ("django_session", "axes_", "otp_")
@@ -72,6 +79,26 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
     BoardActionNoteFactory(board_action=board_action, author=officer)
     consultation = ConsultationFactory(strategy=strategy)
     SignOffFactory(strategy=strategy, organisation=authority)
+    risk = RiskFactory(
+        register__partnership=partnership,
+        owner=officer,
+        owner_organisation=authority,
+        review_on=period.ends_on,
+    )
+    risk.priorities.add(priority)
+    risk.actions.add(action)
+    RiskReviewFactory(risk=risk, period=period, reviewed_by=officer)
+    release = register_release(
+        register=risk.register,
+        released_by=admin.user,
+        note="For the board.",
+        version=version_of(risk.register),
+        now=timezone.now(),
+        today=period.ends_on,
+    )
+    indicator = IndicatorFactory(priority=priority, owner=officer, owner_organisation=authority)
+    IndicatorTargetFactory(indicator=indicator, financial_year=2026)
+    IndicatorValueFactory(indicator=indicator, period=period, entered_by=officer)
     pks = {
         "delivery:action": action.pk,
         "delivery:progress_update": action.pk,
@@ -95,6 +122,10 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
         "meetings:person": officer.pk,
         "accounts:person": officer.pk,
         "accounts:organisation": authority.pk,
+        "risks:risk": risk.pk,
+        "risks:release": release.pk,
+        "indicators:indicator": indicator.pk,
+        "indicators:value": indicator.pk,
     }
     query = {"organisation": authority.pk, "period": period.pk, "meeting": meeting.pk}
     return {
@@ -110,6 +141,8 @@ def one_of_everything(title: str = "Community Safety Strategy 2024-27") -> dict:
         "action": action,
         "pks": pks,
         "ambition": ambition,
+        "risk": risk,
+        "indicator": indicator,
         "query": query,
     }
 

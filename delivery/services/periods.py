@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Partnership
-from core.dates import long_date
+from core.dates import financial_year_label, long_date
 from core.history import CHANGE_REASON_LENGTH
 from delivery.models import ReportingPeriod
 
@@ -19,7 +19,7 @@ from delivery.models import ReportingPeriod
 
 def _financial_year_quarters(year: int) -> list[tuple[str, date, date]]:
     """The four quarters of the UK financial year that starts in April of `year`: name, start, end."""
-    label = f"{year}/{(year + 1) % 100:02d}"
+    label = financial_year_label(year)
     starts = [
         date(year, 4, 1),
         date(year, 7, 1),

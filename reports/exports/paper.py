@@ -8,13 +8,18 @@ same strings out, so the two files hold the same words in the same order.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+
+from django.utils import timezone
 
 from accounts.models import ProtectiveMarking
 from core.ratings import DIRECTION_COMPARED, DIRECTION_LEGEND
 from core.templatetags.govuk import due_in_words, long_date
-from core.text import in_sentence, lead_in_words, running_head
+from core.text import count_of, in_sentence, lead_in_words, running_head
 from reports.exceptions import has_ambitions, plan_words
 from reports.models import items_of
+from risks.register import Movement
+from risks.scoring import IMPACT_WORDS, LIKELIHOOD_WORDS, Band
 
 
 def _count_of_actions(count: int, words: dict) -> str:
@@ -198,11 +203,212 @@ def _purpose(content: dict, words: dict, cover: dict) -> str:
     period = content["period"]
     to = cover.get("body") or "the Board"
     strategy = f" on {content['strategy']}" if content.get("strategy") else ""
+    parts = [f"the {in_sentence(words['actions'])} reported by exception"]
+    if content.get("indicators") is not None:
+        parts.append("the performance indicators off target")
+    if "risks" in content:
+        parts.append("the risks the board should see from the risk register")
     return (
         f"To report to {to}{strategy} for {period['name']} ({long_date(period['starts_on'])} to "
-        f"{long_date(period['ends_on'])}): the {in_sentence(words['actions'])} reported by exception, "
-        "and what the Board is asked to decide or provide."
+        f"{long_date(period['ends_on'])}): {', '.join(parts)}, and what the Board is asked to decide or "
+        "provide."
     )
+
+
+RISK_REGISTER_NOT_RELEASED = "The risk register has not been released to the board."
+
+
+def released_on(risks: dict) -> str:
+    """The day a release in a report was made, as "3 November 2026", in the service's time zone."""
+    return long_date(timezone.localtime(datetime.fromisoformat(risks["released_at"])).date())
+
+
+def _indicators(content: dict, words: dict) -> dict | None:
+    """The performance indicators off target, as a table; None when the report has no such section
+    (its rule was off, or it was published before indicators reached the report)."""
+    indicators = content.get("indicators")
+    if indicators is None:
+        return None
+    period_name = content["period"]["name"]
+    total = content.get("indicator_count") or 0
+    if not total:
+        intro = "The strategy has no performance indicators."
+    elif indicators:
+        intro = (
+            f"{len(indicators)} of the strategy's {count_of(total, 'performance indicator')} "
+            f"{'is' if len(indicators) == 1 else 'are'} off target for {period_name}: further from "
+            "the target than the indicator's tolerance allows."
+        )
+    else:
+        intro = (
+            f"No performance indicator is off target for {period_name}. "
+            f"The strategy has {count_of(total, 'performance indicator')}."
+        )
+
+    def value_of(indicator: dict) -> str:
+        value = indicator.get("value") or "No value"
+        earlier = indicator.get("period")
+        return f"{value} ({earlier})" if earlier and earlier != period_name else value
+
+    return {
+        "heading": "Performance indicators off target",
+        "intro": intro,
+        "caption": f"Performance indicators off target, {period_name}",
+        "headings": [
+            "Indicator",
+            words["priority"],
+            "Value",
+            "Target",
+            "Rating",
+            "Direction of travel",
+            "Note",
+        ],
+        "rows": [
+            {
+                "name": indicator["name"],
+                "url": indicator.get("url") or "",
+                "owner": _lead(indicator.get("owner") or "", indicator.get("owner_organisation") or ""),
+                "priority": indicator.get("priority") or "The whole strategy",
+                "value": value_of(indicator),
+                "target": indicator.get("target") or "No target set",
+                "rating": indicator.get("rating") or "",
+                "rating_label": indicator.get("rating_label") or "",
+                "direction": indicator.get("direction_label") or "",
+                "note": indicator.get("note") or "",
+            }
+            for indicator in indicators
+        ],
+    }
+
+
+def _heat_map(risks: dict, day: str) -> dict:
+    """The heat map as a table: impact down the side (most severe first), likelihood across, and in
+    each cell the number of open risks with its band, then their references."""
+    grid = risks.get("heat_map") or []
+    return {
+        "caption": f"Open risks by likelihood and impact with controls, as released on {day}: the "
+        "number of risks in each cell, its band, and their references",
+        "corner": "Impact (down) by likelihood (across)",
+        "likelihoods": [
+            f"Likelihood {cell['likelihood']} ({LIKELIHOOD_WORDS.get(cell['likelihood'], '')})"
+            for cell in (grid[0] if grid else [])
+        ],
+        "rows": [
+            {
+                "impact": f"Impact {row[0]['impact']} ({IMPACT_WORDS.get(row[0]['impact'], '')})",
+                "cells": [
+                    {
+                        "count": len(cell.get("references") or []),
+                        "band": cell.get("band") or "",
+                        "text": f"{len(cell.get('references') or [])} ({_band_label(cell.get('band'))})",
+                        "references": ", ".join(cell.get("references") or []),
+                    }
+                    for cell in row
+                ],
+            }
+            for row in grid
+            if row
+        ],
+    }
+
+
+def _band_label(band: str | None) -> str:
+    return Band(band).label if band in Band.values else ""
+
+
+def _risk_row(risk: dict) -> dict:
+    residual = risk.get("residual") or {}
+    movement = risk.get("movement")
+    before = risk.get("previous_residual_score")
+    moved = f" (from {before})" if movement in (Movement.UP, Movement.DOWN) and before is not None else ""
+    return {
+        "reference": risk["reference"],
+        "title": risk["title"],
+        "owner": _lead(risk.get("owner") or "", risk.get("owner_organisation") or "") or "Not assigned",
+        "score": f"{residual.get('score', '')} ({residual.get('band_label') or _band_label(residual.get('band'))})",
+        "band": residual.get("band") or "",
+        "movement": f"{risk.get('movement_label') or Movement.WORDS.get(movement, '')}{moved}",
+        "further_actions": risk.get("further_actions") or "",
+    }
+
+
+def _risks(content: dict) -> dict | None:
+    """The risk register as last released to the board: the counts, the heat map and the risks that are
+    high, above tolerance or rising; None when the report has no such section."""
+    if "risks" not in content:
+        return None
+    risks = content["risks"]
+    if risks is None:
+        return {"heading": "Risk register", "is_released": False, "intro": RISK_REGISTER_NOT_RELEASED}
+    day = released_on(risks)
+    counts = risks.get("counts") or {}
+    tolerance = risks.get("tolerance")
+    items = risks.get("items") or []
+    return {
+        "heading": "Risk register",
+        "is_released": True,
+        "url": risks.get("url") or "",
+        "released_on": day,
+        "intro": f"As released to the board on {day} by {risks.get('released_by') or 'an administrator'}.",
+        "counts_caption": f"Open risks in the register as released on {day}",
+        "counts": [
+            ("Open risks", str(counts.get("open", 0))),
+            ("High", str(counts.get("high", 0))),
+            (
+                f"Above the tolerance of {tolerance}" if tolerance else "Above tolerance",
+                str(counts.get("above_tolerance", 0)),
+            ),
+            ("Rising since the release before", str(counts.get("rising", 0))),
+            ("Reviews overdue", str(counts.get("review_overdue", 0))),
+        ],
+        "heat_map_heading": "Heat map",
+        "heat_map": _heat_map(risks, day),
+        # For the risks app's heat map (templates/risks/includes/_heat_map.html), which the page and the
+        # PDF draw from a register's content: the report's part of the release. Its cells carry their
+        # own movement, so every risk that moved is marked, reported or not.
+        "content": risks,
+        "risks_heading": "High, above tolerance and rising risks",
+        "risks_intro": (
+            f"{count_of(len(items), 'open risk')} {'is' if len(items) == 1 else 'are'} high, above "
+            f"the tolerance{f' of {tolerance}' if tolerance else ''} or rising since the release before."
+            if items
+            else "No open risk is high, above tolerance or rising."
+        ),
+        "caption": f"High, above tolerance and rising risks, as released on {day}",
+        "headings": ["Reference", "Risk", "Owner", "Residual score", "Movement", "Further actions"],
+        "rows": [_risk_row(risk) for risk in items],
+    }
+
+
+def _headlines(content: dict, words: dict) -> list[str]:
+    """The summary's first lines: how many actions are reported, and, where the report has them, how
+    many indicators are off target and how many risks are reported."""
+    lines = []
+    indicators = content.get("indicators")
+    if indicators is not None:
+        total = content.get("indicator_count") or 0
+        lines.append(
+            f"{len(indicators)} of {count_of(total, 'performance indicator')} "
+            f"{'is' if len(indicators) == 1 else 'are'} off target."
+            if total
+            else "The strategy has no performance indicators."
+        )
+    if "risks" in content:
+        risks = content["risks"]
+        if risks is None:
+            lines.append(RISK_REGISTER_NOT_RELEASED)
+        else:
+            reported = len(risks.get("items") or [])
+            lines.append(
+                f"{count_of(reported, 'risk')} {'is' if reported == 1 else 'are'} reported from the risk "
+                f"register as released on {released_on(risks)}."
+            )
+    if lines:
+        count = content.get("item_count") or 0
+        lines.insert(
+            0, f"{_count_of_actions(count, words)} {'is' if count == 1 else 'are'} reported by exception."
+        )
+    return lines
 
 
 def _recommendations(content: dict) -> list[str]:
@@ -295,6 +501,9 @@ def paper_in_words(content: dict, cover: dict | None = None) -> dict:
             }
             for section in content.get("sections") or []
         ],
+        "headlines": _headlines(content, words),
+        "indicators": _indicators(content, words),
+        "risks": _risks(content),
         "on_track_heading": f"{words['actions']} on track",
         "on_track": f"{_count_of_actions(on_track, words)} on track, not reported by exception.",
         "legend": content.get("legend") or [],

@@ -32,8 +32,21 @@ RATING_COLOURS = {
 }
 
 
+# Indicator ratings and risk bands shaded as the rating nearest in meaning; their words are always shown.
+SHADE_OF = {
+    "on_target": "green",
+    "within_tolerance": "amber",
+    "off_target": "red",
+    "no_target": "not_rated",
+    "low": "green",
+    "medium": "amber",
+    "high": "red",
+}
+
+
 def _set_cell_shading(cell, rating: str) -> None:
     """Give a cell the rating's light background and dark text, as the rating tags on screen."""
+    rating = SHADE_OF.get(rating, rating)
     if rating not in RATING_COLOURS:
         return
     text, background = RATING_COLOURS[rating]
@@ -117,9 +130,12 @@ def _docx_cover(document, paper: dict) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _docx_item_summary(document, summary: dict) -> None:
-    """The one-line-per-item summary table, its header row repeated on each page."""
+def _docx_item_summary(document, summary: dict, headlines: list[str]) -> None:
+    """The counts of what is reported, then the one-line-per-item summary table, its header row
+    repeated on each page."""
     document.add_heading("Summary of items reported", level=1)
+    for line in headlines:
+        document.add_paragraph(line, style="List Bullet")
     if not summary["rows"]:
         document.add_paragraph("No items are reported by exception.")
         return
@@ -164,6 +180,105 @@ def _docx_item(document, item: dict, *, level: int) -> None:
     document.add_paragraph()
 
 
+def _docx_table(document, *, headings: list[str], rows: list[list[str]], widths: list[float], caption: str):
+    """A table of display strings with a heading row repeated on each page, and its caption below."""
+    table = new_table(document, rows=len(rows) + 1, widths=widths, caption=caption)
+    add_heading_row(table, headings)
+    for row, texts in zip(table.rows[1:], rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            set_cell_text(cell, text, size=9)
+    keep_rows_whole(table)
+    document.add_paragraph(caption + ".").runs[0].font.size = Pt(9)
+    return table
+
+
+def _docx_indicators(document, section: dict) -> None:
+    """The performance indicators off target: a sentence, then a table, each rating shaded."""
+    document.add_heading(section["heading"], level=1)
+    document.add_paragraph(section["intro"])
+    if not section["rows"]:
+        return
+    table = _docx_table(
+        document,
+        headings=section["headings"],
+        rows=[
+            [
+                f"{row['name']}\nOwner: {row['owner']}" if row["owner"] else row["name"],
+                row["priority"],
+                row["value"],
+                row["target"],
+                row["rating_label"],
+                row["direction"],
+                row["note"],
+            ]
+            for row in section["rows"]
+        ],
+        widths=[34, 26, 20, 18, 20, 20, 32],
+        caption=section["caption"],
+    )
+    for row, line in zip(table.rows[1:], section["rows"], strict=True):
+        _set_cell_shading(row.cells[4], line["rating"])
+
+
+def _docx_risks(document, section: dict) -> None:
+    """The risk register as released: the counts, the heat map as a table, and the risks reported."""
+    document.add_heading(section["heading"], level=1)
+    document.add_paragraph(section["intro"])
+    if not section["is_released"]:
+        return
+    _docx_table(
+        document,
+        headings=["Risks", "Number"],
+        rows=[[label, value] for label, value in section["counts"]],
+        widths=[100, 30],
+        caption=section["counts_caption"],
+    )
+    document.add_heading(section["heat_map_heading"], level=2)
+    heat_map = section["heat_map"]
+    table = _docx_table(
+        document,
+        headings=[heat_map["corner"], *heat_map["likelihoods"]],
+        rows=[
+            [
+                row["impact"],
+                *[
+                    f"{cell['text']}\n{cell['references']}" if cell["references"] else cell["text"]
+                    for cell in row["cells"]
+                ],
+            ]
+            for row in heat_map["rows"]
+        ],
+        widths=[30, *[28] * len(heat_map["likelihoods"])],
+        caption=heat_map["caption"],
+    )
+    for row, line in zip(table.rows[1:], heat_map["rows"], strict=True):
+        for cell, square in zip(row.cells[1:], line["cells"], strict=True):
+            _set_cell_shading(cell, square["band"])
+    document.add_heading(section["risks_heading"], level=2)
+    document.add_paragraph(section["risks_intro"])
+    if not section["rows"]:
+        return
+    table = _docx_table(
+        document,
+        headings=section["headings"],
+        rows=[
+            [
+                row["reference"],
+                row["title"],
+                row["owner"],
+                row["score"],
+                row["movement"],
+                row["further_actions"],
+            ]
+            for row in section["rows"]
+        ],
+        widths=[16, 40, 30, 20, 24, 40],
+        caption=section["caption"],
+    )
+    for row, line in zip(table.rows[1:], section["rows"], strict=True):
+        _set_cell_shading(row.cells[3], line["band"])
+
+
 def exception_report_docx(*, content: dict, cover: dict | None = None) -> bytes:
     """Lay the exception report out as a Word committee paper (.docx) and return the file's bytes;
     `cover` is `reports.exports.paper.board_paper_cover(...)`."""
@@ -183,7 +298,7 @@ def exception_report_docx(*, content: dict, cover: dict | None = None) -> bytes:
     )
 
     _docx_cover(document, paper)
-    _docx_item_summary(document, paper["item_summary"])
+    _docx_item_summary(document, paper["item_summary"], paper["headlines"])
 
     document.add_heading(paper["why_reported"], level=1)
     if paper["rules"]:
@@ -209,6 +324,11 @@ def exception_report_docx(*, content: dict, cover: dict | None = None) -> bytes:
 
     document.add_heading(paper["on_track_heading"], level=1)
     document.add_paragraph(paper["on_track"])
+
+    if paper["indicators"]:
+        _docx_indicators(document, paper["indicators"])
+    if paper["risks"]:
+        _docx_risks(document, paper["risks"])
 
     document.add_heading("What the ratings mean", level=1)
     legend = new_table(

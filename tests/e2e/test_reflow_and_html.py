@@ -31,9 +31,11 @@ from accounts.services import invitation_send
 from accounts.two_factor import two_factor_required
 from delivery.models import Action, Milestone, PlanImport, ReportingPeriod
 from demo.data.northfield import NORTHFIELD_SLUG
+from indicators.models import Indicator
 from meetings.models import AgendaItem, BoardAction, Meeting, SupportingDocument
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
 from reports.models import ExceptionReport
+from risks.models import Risk, RiskRegisterRelease
 from tests.accounts.two_factor_support import authenticator, code_for
 from tests.e2e.conftest import DEMO_PASSWORD, assert_accessible
 from tests.test_access_matrix import accepts
@@ -113,6 +115,9 @@ def admin_pages() -> list[tuple[str, str]]:
     board_action = BoardAction.objects.for_partnership(partnership).order_by("pk").first()
     officer = Membership.objects.for_partnership(partnership).active().get(user__username="demo-officer")
     organisation = Organisation.objects.filter(partnership=partnership).order_by("pk").first()
+    risk = Risk.objects.for_partnership(partnership).order_by("pk").first()
+    release = RiskRegisterRelease.objects.filter(register__partnership=partnership).latest("released_at")
+    indicator = Indicator.objects.for_partnership(partnership).order_by("pk").first()
     slug = {"slug": SLUG}
 
     def url(name, **kwargs):
@@ -165,6 +170,22 @@ def admin_pages() -> list[tuple[str, str]]:
         ("board action", url("meetings:board_action_detail", pk=board_action.pk)),
         ("board action form", url("meetings:board_action_edit", pk=board_action.pk)),
         ("board action progress form", url("meetings:board_action_progress", pk=board_action.pk)),
+        ("risk register", url("risks:register")),
+        ("risk register, one cell of the heat map", url("risks:register") + "?likelihood=3&impact=4"),
+        ("release the risk register", url("risks:register_release")),
+        ("risk register releases", url("risks:release_list")),
+        ("a release of the risk register", url("risks:release_detail", pk=release.pk)),
+        ("risk register settings", url("risks:register_settings")),
+        ("new risk form", url("risks:risk_create")),
+        ("risk", url("risks:risk_detail", pk=risk.pk)),
+        ("risk form", url("risks:risk_edit", pk=risk.pk)),
+        ("risk review form", url("risks:risk_review", pk=risk.pk)),
+        ("indicators", url("indicators:indicator_list")),
+        ("new indicator form", url("indicators:indicator_create")),
+        ("indicator", url("indicators:indicator_detail", pk=indicator.pk)),
+        ("indicator form", url("indicators:indicator_edit", pk=indicator.pk)),
+        ("indicator value form", url("indicators:value_enter", pk=indicator.pk, period_pk=period.pk)),
+        ("import indicator values", url("indicators:value_import")),
         ("strategies", url("priorities:strategy_list")),
         ("strategy", url("priorities:strategy_detail", pk=strategy.pk)),
         ("two-level strategy", url("priorities:strategy_detail", pk=two_level.pk)),
@@ -411,6 +432,7 @@ def test_every_page_type_reflows_at_320_px_and_is_valid_html(page, live_server, 
     # An officer: their own list, a page they may not see, and setting up two-factor sign-in.
     sign_in("demo-officer")
     check("My actions, as an officer", reverse("delivery:my_actions", kwargs=slug))
+    check("risk register, as an officer", reverse("risks:register", kwargs=slug))
     check("not allowed", reverse("accounts:manage", kwargs=slug), status=403)
     check("set up two-factor", reverse("accounts:two_factor_set_up"))
     secret = page.locator("#authenticator-secret").inner_text().replace(" ", "")

@@ -449,6 +449,9 @@ def test_csv_has_a_header_and_one_row_per_item_in_order(csv_rows, content):
         "Issues and risks": ISSUES_AND_RISKS,
         "Mitigation": "Interim chair agreed; terms of reference out for comment.",
         "Board ask": "Nominate a senior health representative to the panel.",
+        "Kind": "Action",
+        "Value": "",
+        "Target": "",
     }
     assert rows[2][CSV_HEADER.index("Per cent complete")] == ""
     # Items without issues and risks (older reports' items lack the key) leave the cell empty.

@@ -242,6 +242,8 @@ def test_the_word_paper_of_a_two_level_plan_puts_deliverables_under_aims(reader,
         ("Heading 1", "1. Victims are safer"),
         ("Heading 2", "1.3 Commission refuge spaces"),
         ("Heading 1", "Deliverables on track"),
+        ("Heading 1", "Performance indicators off target"),
+        ("Heading 1", "Risk register"),
         ("Heading 1", "What the ratings mean"),
         ("Heading 1", "What the directions of travel mean"),
     ]

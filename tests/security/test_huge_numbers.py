@@ -23,7 +23,7 @@ from django.utils.datastructures import MultiValueDict
 from core.forms import LoadedChoiceField
 from core.limits import whole_number
 from tests.urls import url_patterns
-from tests.world import one_of_everything, sample_kwargs
+from tests.world import PROJECT_APPS, one_of_everything, sample_kwargs
 
 HUGE = "9" * 5000
 BAD_NUMBERS = [HUGE, "-1", str(2**63)]
@@ -44,7 +44,6 @@ NUMERIC_FIELDS = (
     forms.ModelChoiceField,
     LoadedChoiceField,
 )
-PROJECT_APPS = {"accounts", "priorities", "delivery", "meetings", "reports"}
 SKIPPED = {"logout"}  # signing out changes the session, not the data; it takes no number
 
 

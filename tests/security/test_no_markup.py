@@ -34,6 +34,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Membership
 from accounts.services import invitation_resend, invitation_send
+from core.conflicts import version_of
+from core.dates import financial_year_of
 from delivery.imports.columns import HEADINGS
 from delivery.imports.services import plan_import_check
 from delivery.models import ProgressUpdate, ReportingPeriod
@@ -49,6 +51,8 @@ from meetings.models import (
 )
 from priorities.models import Strategy
 from reports.services import exception_report_publish
+from risks.reminders import review_reminders_send
+from risks.services import register_release
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 from tests.accounts.two_factor_support import authenticator
 from tests.delivery.factories import (
@@ -57,6 +61,7 @@ from tests.delivery.factories import (
     ProgressUpdateFactory,
     ReportingPeriodFactory,
 )
+from tests.indicators.factories import IndicatorFactory, IndicatorTargetFactory, IndicatorValueFactory
 from tests.meetings.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -71,7 +76,9 @@ from tests.priorities.factories import (
     StrategicAmbitionFactory,
     StrategyFactory,
 )
+from tests.risks.factories import RiskFactory, RiskReviewFactory
 from tests.urls import url_patterns
+from tests.world import PROJECT_APPS
 
 BOLD = "<b data-x>x</b>"
 IMAGE = '"><img src=x onerror=alert(1)>'
@@ -82,9 +89,8 @@ ESCAPED = "&lt;b data-x&gt;"
 # Every value starts with "=" too, so each CSV cell and spreadsheet cell is checked for formulas.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-PROJECT_APPS = ("accounts", "core", "priorities", "delivery", "meetings", "reports")
 # django-axes keeps what a stranger typed or sent at sign-in (the user agent), shown in the sign-in log.
-TEXT_APPS = (*PROJECT_APPS, "axes")
+TEXT_APPS = ("core", *PROJECT_APPS, "axes")
 # Text that identifies someone or something, compared and normalised as identity, not shown as prose.
 IDENTITY_FIELDS = {"username", "password", "token_hash"}
 
@@ -105,6 +111,7 @@ POST_ONLY = {
     "meetings:agenda_item_move": "POST only: moves the agenda item up or down",
     "meetings:meeting_board_ask_agenda_item": "POST only: adds the board ask to the agenda",
     "meetings:meeting_board_ask_board_action": "POST only: raises a board action from the board ask",
+    "risks:review_reminders_send": "POST only: emails the review reminders (the email is checked below)",
 }
 # Query strings a page needs to show its subject; {name} is filled from the objects made below.
 QUERIES = {
@@ -130,6 +137,10 @@ BY_SEGMENT = {
     "agenda": "agenda_item",
     "documents": "document",
     "board-asks": "board_ask_update",
+    "risks": "risk",
+    "releases": "risk_register_release",
+    "indicators": "indicator",
+    "values": "open_period",
 }
 BY_NAME = {
     ("accounts:invitation_accept", "token"): "invitation_token",
@@ -276,6 +287,22 @@ def hostile(db, tmp_path, settings):
         meeting=meeting, agenda_item=agenda_item, owner=officer.user, action=action
     )
     BoardActionNoteFactory(board_action=board_action, author=officer.user)
+    risk = RiskFactory(
+        register__partnership=partnership,
+        owner=officer.user,
+        owner_organisation=organisation,
+        review_on=today,
+    )
+    risk.priorities.add(priority)
+    risk.actions.add(action)
+    risk.treating_actions.add(other_action)
+    RiskReviewFactory(risk=risk, period=open_period, reviewed_by=officer.user, control_changes="Changes")
+    RiskFactory(register=risk.register, owner=officer.user, owner_organisation=organisation)  # owes a review
+    indicator = IndicatorFactory(
+        priority=priority, owner=officer.user, owner_organisation=organisation, data_source="Source"
+    )
+    IndicatorTargetFactory(indicator=indicator, financial_year=financial_year_of(open_period.ends_on))
+    IndicatorValueFactory(indicator=indicator, period=open_period, entered_by=officer.user, note="Note")
     invitation = invitation_send(
         partnership=partnership,
         email="newcomer@example.org",
@@ -323,10 +350,19 @@ def hostile(db, tmp_path, settings):
         today=today,
         agenda_item=agenda_item,  # the board paper's cover names the item
     )
+    risk_register_release = register_release(
+        register=risk.register,
+        released_by=board.user,
+        note="Note",
+        version=version_of(risk.register),
+        now=timezone.now(),
+        today=today,
+    )
     mail.outbox.clear()
     invitation.refresh_from_db()
     invitation_resend(invitation=invitation)
     update_reminders_send(periods=[open_period], today=today)
+    review_reminders_send(periods=[open_period], today=today)
     token = re.search(r"/accounts/invitation/([^/]+)/", mail.outbox[0].body).group(1)
     # Everyone has an authenticator app (set up after the stranger's sign-ins), so signing in verifies
     # the session and the pages about one's own authenticator are walked for every role.
@@ -368,6 +404,9 @@ def hostile(db, tmp_path, settings):
         "board_action": board_action.pk,
         "exception_report": exception_report.pk,
         "plan_import": plan_import.pk,
+        "risk": risk.pk,
+        "risk_register_release": risk_register_release.pk,
+        "indicator": indicator.pk,
     }
 
 
@@ -646,8 +685,8 @@ def test_the_progress_update_form_shows_a_hostile_milestone_title_as_text(client
 
 
 def test_the_emails_show_user_text_as_text(hostile):
-    invitation, reminder = mail.outbox
-    for email in (invitation, reminder):
+    invitation, reminder, review_reminder = mail.outbox
+    for email in (invitation, reminder, review_reminder):
         html, kind = email.alternatives[0]
         assert kind == "text/html"
         assert not [marker for marker in RAW if marker in html], email.subject

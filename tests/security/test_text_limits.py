@@ -21,8 +21,7 @@ from tests.delivery.factories import ActionFactory, ReportingPeriodFactory
 from tests.delivery.test_pages import form_data
 from tests.meetings.factories import AgendaItemFactory
 from tests.priorities.factories import StrategyFactory
-
-PROJECT_APPS = ("accounts", "priorities", "delivery", "meetings", "reports")
+from tests.world import PROJECT_APPS
 
 
 def test_every_text_field_of_the_project_has_a_limit_that_full_clean_enforces():
