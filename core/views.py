@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -14,19 +15,38 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+HEALTH_KEY = "healthz"
+
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Answer 200 when the application can reach its database, 503 when it cannot."""
+    """Answer 200 when the application can reach its database and its cache, 503 naming what it cannot."""
+    checks = {"database": _database_answers, "cache": _cache_answers}
+    found = {name: "ok" if check() else "unreachable" for name, check in checks.items()}
+    healthy = all(answer == "ok" for answer in found.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **found}, status=200 if healthy else 503
+    )
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    try:
+        cache.set(HEALTH_KEY, "ok", timeout=10)
+        return cache.get(HEALTH_KEY) == "ok"
+    except Exception:  # noqa: BLE001 - any cache failure (Redis down, refused) means "unhealthy"
+        return False
 
 
 @login_not_required

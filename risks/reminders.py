@@ -9,24 +9,17 @@ the register, in one email across their partnerships, at most once a day (decisi
 """
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import Membership, Partnership, User
-from core.dates import long_date
+from accounts.models import Partnership
 from core.links import site_url
 from delivery.models import ReportingPeriod
-from delivery.services.reminders import RemindersSent, update_reminder_periods
+from delivery.services.reminders import Due, PeriodDue, ReminderKind, RemindersNotSent
 from risks.models import Risk, RiskRegister, RiskReview, RiskReviewReminder
 
 logger = logging.getLogger(__name__)
@@ -84,215 +77,78 @@ def review_status(*, partnership: Partnership, today: date) -> ReviewStatus:
 
 
 @dataclass(frozen=True)
-class PeriodReviewsDue:
+class PeriodReviewsDue(PeriodDue):
     """The risks one person still owes a review on, for one open period."""
 
-    period: ReportingPeriod
-    risks: list[Risk]
-
-    def is_late(self, today: date) -> bool:
-        return self.period.is_past_deadline(today)
+    @property
+    def risks(self) -> list[Risk]:
+        return self.items
 
 
 @dataclass(frozen=True)
-class ReviewsDue:
-    """Everything one person is to be reminded about today, across their partnerships."""
-
-    recipient: User
-    periods: list[PeriodReviewsDue]
+class ReviewsDue(Due):
+    """Every risk review one person is to be reminded about today, across their partnerships."""
 
     @property
     def risk_count(self) -> int:
-        return sum(len(due.risks) for due in self.periods)
+        return self.item_count
 
 
-class ReviewRemindersNotSent(Exception):
-    """Some reminders could not be sent; everyone else's were sent and recorded."""
-
-    def __init__(self, *, reminders: list[RiskReviewReminder], failures: list[tuple[User, Exception]]):
-        names = ", ".join(str(recipient) for recipient, _ in failures)
-        super().__init__(f"Could not send {len(failures)} review reminder(s): {names}.")
-        self.reminders = reminders
-        self.failures = failures
+class ReviewRemindersNotSent(RemindersNotSent):
+    noun = "review reminder"
 
 
-def review_reminder_periods(
-    *, today: date, days_before: list[int], days_after: list[int]
-) -> list[ReportingPeriod]:
-    """The open periods whose update deadline is a reminder day today (as for progress updates), each
-    the latest open period of its partnership: the one its risks are reviewed for."""
-    periods = update_reminder_periods(today=today, days_before=days_before, days_after=days_after)
-    later_open = ReportingPeriod.objects.open().filter(
-        partnership=OuterRef("partnership"), starts_on__gt=OuterRef("starts_on")
-    )
-    latest = set(
-        ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods])
-        .exclude(Exists(later_open))
-        .values_list("pk", flat=True)
-    )
-    return [period for period in periods if period.pk in latest]
+class ReviewReminders(ReminderKind):
+    """Risk reviews owed: each open risk of the partnership with no review for its latest open period,
+    reminded to its accountable person if they have not been sent a review reminder today."""
 
+    record = RiskReviewReminder
+    items, item = "risks", "risk"
+    subject, owed, summary = "Risk reviews", "reviews", "risk reviews"
+    templates = "risks/email/review_reminder"
+    log_as = "risk review reminder"
+    not_sent, period_due, due = ReviewRemindersNotSent, PeriodReviewsDue, ReviewsDue
+    logger = logger
+    sent_word = "Review reminders"
+    owes = "a review"
+    nobody_owes = "Every open risk has been reviewed for {period}: nobody to remind."
 
-def review_reminders_due(*, periods: Iterable[ReportingPeriod], today: date) -> list[ReviewsDue]:
-    """Who would be reminded today, about which risks: those accountable for open risks not yet
-    reviewed for the period, while active members of its partnership with an email address, and not
-    if they have already been sent a review reminder today."""
-    periods = list(
-        ReportingPeriod.objects.open()
-        .filter(pk__in=[period.pk for period in periods])
-        .select_related("partnership")
-        .order_by("update_deadline", "partnership__name", "name")
-    )
-    reminded_today = RiskReviewReminder.objects.filter(sent_on=today).values("recipient")
-    by_recipient: dict[int, ReviewsDue] = {}
-    for period in periods:
-        risks = (
-            risks_owing_review(period)
-            .filter(
-                Exists(
-                    Membership.objects.active()
-                    .for_partnership(period.partnership)
-                    .filter(user=OuterRef("accountable_id"), user__is_active=True)
-                    .exclude(user__email="")
-                )
-            )
-            .exclude(accountable_id__in=reminded_today)
-            .select_related("register__partnership")
-            .order_by("reference")
+    def owing(self, period):
+        return risks_owing_review(period)
+
+    def in_order(self, owing):
+        return owing.select_related("register__partnership").order_by("reference")
+
+    def periods(self, *, today: date, days_before: list[int], days_after: list[int]) -> list[ReportingPeriod]:
+        """The open periods whose update deadline is a reminder day today (as for progress updates), each
+        the latest open period of its partnership: the one its risks are reviewed for."""
+        periods = super().periods(today=today, days_before=days_before, days_after=days_after)
+        later_open = ReportingPeriod.objects.open().filter(
+            partnership=OuterRef("partnership"), starts_on__gt=OuterRef("starts_on")
         )
-        for_period: dict[int, list[Risk]] = {}
-        for risk in risks:
-            for_period.setdefault(risk.accountable_id, []).append(risk)
-        people = User.objects.in_bulk([pk for pk in for_period if pk not in by_recipient])
-        for person_id, owed in for_period.items():
-            due = by_recipient.setdefault(person_id, ReviewsDue(recipient=people.get(person_id), periods=[]))
-            due.periods.append(PeriodReviewsDue(period=period, risks=owed))
-    return sorted(
-        by_recipient.values(),
-        key=lambda due: (due.recipient.last_name, due.recipient.first_name, due.recipient.pk),
-    )
-
-
-def review_reminders_send(*, periods: Iterable[ReportingPeriod], today: date) -> list[RiskReviewReminder]:
-    """Email each person who owes reviews for the periods once, and record who was reminded.
-
-    As with update reminders, each person's reminder is recorded (one per period) only once their email
-    has gone; a failure is logged, the others are still sent, and ReviewRemindersNotSent is raised at
-    the end carrying the reminders that were recorded.
-    """
-    reminders: list[RiskReviewReminder] = []
-    failures: list[tuple[User, Exception]] = []
-    for due in review_reminders_due(periods=periods, today=today):
-        try:
-            _review_reminder_email(due=due, today=today).send()
-        except Exception as error:
-            logger.exception("Could not email user %s their risk review reminder", due.recipient.pk)
-            failures.append((due.recipient, error))
-            continue
-        reminders.extend(_review_reminders_record(due=due, today=today))
-    if failures:
-        raise ReviewRemindersNotSent(reminders=reminders, failures=failures)
-    return reminders
-
-
-@transaction.atomic
-def _review_reminders_record(*, due: ReviewsDue, today: date) -> list[RiskReviewReminder]:
-    sent_at = timezone.now()
-    reminders = []
-    for period_due in due.periods:
-        reminder = RiskReviewReminder.objects.create(
-            recipient=due.recipient, period=period_due.period, sent_on=today, sent_at=sent_at
+        latest = set(
+            ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods])
+            .exclude(Exists(later_open))
+            .values_list("pk", flat=True)
         )
-        reminder.risks.add(*period_due.risks)
-        reminders.append(reminder)
-    return reminders
+        return [period for period in periods if period.pk in latest]
 
+    def period_context(self, period):
+        return {"register_url": site_url(reverse("risks:register", kwargs={"slug": period.partnership.slug}))}
 
-def _review_reminder_email(*, due: ReviewsDue, today: date) -> EmailMultiAlternatives:
-    """The reminder, in plain text and HTML, with a link to each risk's review form."""
-    periods = []
-    for period_due in due.periods:
-        partnership = period_due.period.partnership
-        periods.append(
-            {
-                "period": period_due.period,
-                "partnership": partnership,
-                "is_late": period_due.is_late(today),
-                "register_url": site_url(reverse("risks:register", kwargs={"slug": partnership.slug})),
-                "risks": [
-                    {
-                        "reference": risk.reference,
-                        "title": risk.title,
-                        "url": site_url(
-                            reverse("risks:risk_review", kwargs={"slug": partnership.slug, "pk": risk.pk})
-                        ),
-                    }
-                    for risk in period_due.risks
-                ],
-            }
-        )
-    context = {
-        "name": due.recipient.get_full_name() or due.recipient.username,
-        "periods": periods,
-        "risk_count": due.risk_count,
-        "SERVICE_NAME": settings.SERVICE_NAME,
-        "SITE_URL": site_url(),
-    }
-    message = EmailMultiAlternatives(
-        subject=_review_reminder_subject(due=due, today=today),
-        body=render_to_string("risks/email/review_reminder.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[due.recipient.email],
-    )
-    message.attach_alternative(render_to_string("risks/email/review_reminder.html", context), "text/html")
-    return message
-
-
-def _review_reminder_subject(*, due: ReviewsDue, today: date) -> str:
-    """Such as "Risk reviews due by 21 December 2026: Safer Bromley Partnership"."""
-    names = list(dict.fromkeys(period_due.period.partnership.name for period_due in due.periods))
-    partnerships = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    if any(period_due.is_late(today) for period_due in due.periods):
-        return f"Risk reviews are late: {partnerships}"
-    deadline = min(period_due.period.update_deadline for period_due in due.periods)
-    return f"Risk reviews due by {long_date(deadline)}: {partnerships}"
-
-
-def review_reminder_owners(*, period: ReportingPeriod, today: date) -> list[User]:
-    """Everyone who owes the period a risk review, as the reminders see them: each annotated
-    `is_reminded_today` (sent a review reminder today, so not again) and `can_be_emailed` (an active
-    member of the period's partnership, with an email address on an active account)."""
-    people = list(
-        User.objects.filter(pk__in=risks_owing_review(period).values("accountable_id"))
-        .annotate(
-            is_reminded_today=Exists(
-                RiskReviewReminder.objects.filter(recipient=OuterRef("pk"), sent_on=today)
+    def item_context(self, risk, period):
+        return {
+            "reference": risk.reference,
+            "title": risk.title,
+            "url": site_url(
+                reverse("risks:risk_review", kwargs={"slug": period.partnership.slug, "pk": risk.pk})
             ),
-            is_member=Exists(
-                Membership.objects.active().for_partnership(period.partnership_id).filter(user=OuterRef("pk"))
-            ),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
-    for person in people:
-        person.can_be_emailed = bool(person.is_member and person.is_active and person.email)
-    return people
+        }
 
 
-def review_reminders_send_now(*, period: ReportingPeriod, today: date) -> RemindersSent:
-    """Send the period's review reminders now, whatever the day, by the daily command's rules, and say
-    who was and was not emailed."""
-    owners = review_reminder_owners(period=period, today=today)
-    try:
-        reminders, failed = review_reminders_send(periods=[period], today=today), []
-    except ReviewRemindersNotSent as error:
-        reminders, failed = error.reminders, [person for person, _ in error.failures]
-    emailed_ids = {reminder.recipient_id for reminder in reminders}
-    failed_ids = {person.pk for person in failed}
-    return RemindersSent(
-        owners=owners,
-        emailed=[owner for owner in owners if owner.pk in emailed_ids],
-        already_reminded=[o for o in owners if o.is_reminded_today and o.pk not in emailed_ids | failed_ids],
-        unreachable=[owner for owner in owners if not owner.can_be_emailed],
-        failed=failed,
-    )
+REVIEW_REMINDERS = ReviewReminders()
+review_reminder_periods = REVIEW_REMINDERS.periods
+review_reminders_due = REVIEW_REMINDERS.reminders_due
+review_reminders_send = REVIEW_REMINDERS.reminders_send
+review_reminder_owners = REVIEW_REMINDERS.reminder_owners
+review_reminders_send_now = REVIEW_REMINDERS.send_now

@@ -14,7 +14,6 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, save_if_unchanged
 from core.dates import long_date
 from core.forms import add_service_errors
-from core.text import count_of
 from delivery.forms.periods import (
     ReportingPeriodDeadlineForm,
     ReportingPeriodTransitionForm,
@@ -22,7 +21,7 @@ from delivery.forms.periods import (
 )
 from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
-from delivery.services.reminders import reminders_send_now
+from delivery.services.reminders import UPDATE_REMINDERS, reminders_send_now, reminders_sent_say
 
 
 class ReportingPeriodListView(PartnershipMixin, TemplateView):
@@ -221,35 +220,5 @@ class ReportingPeriodRemindView(ReportingPeriodMixin, View):
             messages.warning(request, "Reminders are sent only while a period is open for updates.")
             return back
         sent = reminders_send_now(period=period, today=timezone.localdate())
-        if not sent.owners:
-            messages.success(
-                request, f"Every update expected for {period} has been submitted: nobody to remind."
-            )
-        elif sent.emailed:
-            emailed = count_of(len(sent.emailed), "person", "people")
-            messages.success(request, f"Reminders sent: {emailed} emailed about {period}.")
-        elif sent.everyone_already_reminded:
-            messages.success(
-                request,
-                f"Everyone who owes an update for {period} has already been reminded today: "
-                "nobody was emailed again.",
-            )
-        elif not sent.failed:
-            messages.warning(request, "No reminders were sent.")
-        if sent.already_reminded and (sent.emailed or sent.failed):
-            messages.warning(
-                request, f"Already reminded today, so not emailed again: {_names(sent.already_reminded)}."
-            )
-        if sent.unreachable:
-            messages.warning(
-                request,
-                "Cannot be emailed (no email address, or no longer an active member): "
-                f"{_names(sent.unreachable)}.",
-            )
-        if sent.failed:
-            messages.error(request, f"Could not email: {_names(sent.failed)}. Try again later.")
+        reminders_sent_say(request, UPDATE_REMINDERS, sent, period=period)
         return back
-
-
-def _names(people) -> str:
-    return ", ".join(str(person) for person in people)

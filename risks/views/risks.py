@@ -18,13 +18,13 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import VERSION_FIELD, EditConflict, EditConflictMixin, differences
 from core.forms import add_service_errors
 from core.history import Names, revisions
-from core.text import count_of
 from delivery.history import partnership_lookups
 from delivery.models import Action, ReportingPeriod
+from delivery.services.reminders import reminders_sent_say
 from priorities.models import Priority
 from risks.forms.risks import RiskForm, RiskReviewForm
 from risks.models import Risk, RiskRegister, RiskReview
-from risks.reminders import review_reminders_send_now
+from risks.reminders import REVIEW_REMINDERS, review_reminders_send_now
 from risks.services import REVIEW_FIELDS, register_of, risk_review_save, risk_save
 
 REVIEW_DEFAULT_MONTHS = 3
@@ -314,33 +314,5 @@ class ReviewRemindersSendView(PartnershipMixin, View):
             messages.warning(request, "Review reminders are sent only while a reporting period is open.")
             return back
         sent = review_reminders_send_now(period=period, today=timezone.localdate())
-        if not sent.owners:
-            messages.success(request, f"Every open risk has been reviewed for {period}: nobody to remind.")
-        elif sent.emailed:
-            emailed = count_of(len(sent.emailed), "person", "people")
-            messages.success(request, f"Review reminders sent: {emailed} emailed about {period}.")
-        elif sent.everyone_already_reminded:
-            messages.success(
-                request,
-                f"Everyone who owes a review for {period} has already been reminded today: "
-                "nobody was emailed again.",
-            )
-        elif not sent.failed:
-            messages.warning(request, "No review reminders were sent.")
-        if sent.already_reminded and (sent.emailed or sent.failed):
-            messages.warning(
-                request, f"Already reminded today, so not emailed again: {_names(sent.already_reminded)}."
-            )
-        if sent.unreachable:
-            messages.warning(
-                request,
-                "Cannot be emailed (no email address, or no longer an active member): "
-                f"{_names(sent.unreachable)}.",
-            )
-        if sent.failed:
-            messages.error(request, f"Could not email: {_names(sent.failed)}. Try again later.")
+        reminders_sent_say(request, REVIEW_REMINDERS, sent, period=period)
         return back
-
-
-def _names(people) -> str:
-    return ", ".join(str(person) for person in people)

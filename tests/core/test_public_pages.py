@@ -7,7 +7,7 @@ def test_health_check_answers_without_sign_in(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -23,7 +23,31 @@ def test_health_check_reports_an_unreachable_database(client, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
+
+
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.django_db
+def test_health_check_reaches_a_shared_redis_cache(client, settings):
+    # The machine's Redis server (DESIGN section 9), on a database of its own for the tests.
+    settings.CACHES = {"default": {"BACKEND": REDIS, "LOCATION": "redis://127.0.0.1:6379/15"}}
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["cache"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_check_reports_an_unreachable_cache(client, settings):
+    settings.CACHES = {"default": {"BACKEND": REDIS, "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unreachable"}
 
 
 def test_security_txt_names_a_contact_and_an_expiry(client, settings):
