@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from accounts.models import User
 from core.conflicts import lock_unchanged
@@ -34,8 +33,6 @@ def indicator_value_save(
         raise ValidationError("Choose a reporting period of the partnership.")
     if period_must_be_open and not period.is_open:
         raise ValidationError(f"{period} is locked: its values can no longer be changed.")
-    if period.starts_on > timezone.localdate():
-        raise ValidationError(f"{period} has not started yet, so it has no value yet.")
     # Ordered by id: the model's ordering joins the indicator's optional priority, and PostgreSQL locks no
     # row on the nullable side of an outer join.
     saved = lock_unchanged(

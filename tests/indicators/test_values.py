@@ -6,12 +6,10 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 
 from delivery.models import ReportingPeriod
 from indicators.models import IndicatorValue
-from indicators.services import indicator_value_save
 from tests.delivery.factories import ReportingPeriodFactory
 from tests.indicators.factories import IndicatorFactory, IndicatorTargetFactory, IndicatorValueFactory
 from tests.indicators.test_indicator_pages import make_world, url, words_of
@@ -219,22 +217,3 @@ def test_a_first_value_entered_by_someone_else_meanwhile_is_a_conflict_too(clien
 
     assert response.status_code == 409
     assert IndicatorValue.objects.get(indicator=world.indicator, period=world.q2).value == Decimal("95")
-
-
-@pytest.mark.django_db
-def test_no_value_is_saved_for_a_period_that_has_not_started():
-    indicator = IndicatorFactory()
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    period = ReportingPeriodFactory(partnership=indicator.strategy.partnership, starts_on=tomorrow)
-
-    with pytest.raises(ValidationError, match="has not started yet"):
-        indicator_value_save(
-            indicator=indicator,
-            period=period,
-            entered_by=indicator.owner,
-            value=Decimal("1"),
-            note="",
-            version="",
-            period_must_be_open=False,
-        )
-    assert not IndicatorValue.objects.exists()
