@@ -14,6 +14,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from django_rq import get_queue
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+from django_tasks_rq import RQBackend
+from rq import Worker
 
 HEALTH_KEY = "healthz"
 
@@ -22,9 +28,13 @@ HEALTH_KEY = "healthz"
 @never_cache
 @require_GET
 def healthz(request):
-    """Answer 200 when the application can reach its database and its cache, 503 naming what it cannot."""
-    checks = {"database": _database_answers, "cache": _cache_answers}
-    found = {name: "ok" if check() else "unreachable" for name, check in checks.items()}
+    """Answer 200 when the application can reach its database and its cache and the task queue has a
+    worker keeping up; otherwise 503, naming what is wrong."""
+    found = {
+        "database": "ok" if _database_answers() else "unreachable",
+        "cache": "ok" if _cache_answers() else "unreachable",
+        "tasks": _task_worker_state(),
+    }
     healthy = all(answer == "ok" for answer in found.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **found}, status=200 if healthy else 503
@@ -47,6 +57,22 @@ def _cache_answers() -> bool:
         return cache.get(HEALTH_KEY) == "ok"
     except Exception:  # noqa: BLE001 - any cache failure (Redis down, refused) means "unhealthy"
         return False
+
+
+def _task_worker_state() -> str:
+    """ "ok"; "no worker" when the Redis queue has none; "stalled" when a task has waited more than
+    TASK_WAIT_LIMIT seconds for the database queue's worker; "unreachable" when the queue cannot be read.
+    Tasks run as they are enqueued need no worker."""
+    backend = task_backends["default"]
+    try:
+        if isinstance(backend, RQBackend):
+            return "ok" if Worker.count(connection=get_queue("default").connection) else "no worker"
+        if isinstance(backend, DatabaseBackend):
+            waited = timezone.now() - timedelta(seconds=settings.TASK_WAIT_LIMIT)
+            return "stalled" if DBTaskResult.objects.ready().filter(enqueued_at__lt=waited).exists() else "ok"
+    except Exception:  # noqa: BLE001 - any failure to read the queue means "unhealthy"
+        return "unreachable"
+    return "ok"
 
 
 @login_not_required

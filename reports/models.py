@@ -103,3 +103,25 @@ class ExceptionReport(models.Model):
         """The report's items (one an action reported by exception), in report order, as `content`
         froze them."""
         return items_of(self.content)
+
+
+class BoardPaperFile(models.Model):
+    """A published report's board paper as Word or PDF, rendered once (on the task queue when it is
+    published) and kept, so that downloading it costs no rendering."""
+
+    class Format(models.TextChoices):
+        WORD = "docx", "Word"
+        PDF = "pdf", "PDF"
+
+    report = models.ForeignKey(ExceptionReport, on_delete=models.CASCADE, related_name="paper_files")
+    extension = models.CharField(max_length=4, choices=Format.choices)
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "extension"], name="board_paper_file_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} ({self.get_extension_display()})"

@@ -12,6 +12,7 @@ from meetings.models import AgendaItem, Meeting
 from priorities.models import Strategy
 from reports.exceptions import exception_report_build, strategy_for
 from reports.models import ExceptionReport, ExceptionRule, ExceptionRuleSetting
+from reports.tasks import render_board_papers
 
 
 @transaction.atomic
@@ -60,6 +61,7 @@ def exception_report_publish(
     )
     report.full_clean()
     report.save()
+    transaction.on_commit(lambda: render_board_papers.enqueue(report_id=report.pk))
     return report
 
 

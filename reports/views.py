@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -24,25 +26,11 @@ from reports.exceptions import (
     rules_in_force,
     strategy_for,
 )
-from reports.exports.csv_file import exception_report_csv
+from reports.exports.files import FORMATS, board_paper_file, published_cover
 from reports.exports.paper import board_paper_cover, board_paper_filename, paper_in_words
-from reports.exports.pdf import exception_report_pdf
-from reports.exports.word import exception_report_docx
 from reports.forms import ActivityFilterForm, ExceptionRulesForm, PublishForm
-from reports.models import ExceptionReport
+from reports.models import BoardPaperFile, ExceptionReport
 from reports.services import exception_report_publish, exception_rules_set
-
-DOWNLOADS = {
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        lambda content, cover: exception_report_docx(content=content, cover=cover),
-    ),
-    "pdf": ("application/pdf", lambda content, cover: exception_report_pdf(content=content, cover=cover)),
-    "csv": (
-        "text/csv; charset=utf-8",
-        lambda content, cover: exception_report_csv(content=content).encode("utf-8-sig"),
-    ),
-}
 
 
 def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
@@ -62,16 +50,14 @@ def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
 COSTLY_DOWNLOADS = {"docx", "pdf"}
 
 
-def download(
-    request, content: dict, extension: str, filename: str, cover: dict | None = None
-) -> HttpResponse:
-    """The report as a Word, PDF or CSV file; `cover` is the board paper's (`board_paper_cover`)."""
-    if extension not in DOWNLOADS:
+def download(request, extension: str, filename: str, render: Callable[[str], bytes]) -> HttpResponse:
+    """The report as a Word, PDF or CSV file, as `render` makes it for the extension."""
+    if extension not in FORMATS:
         raise Http404("No such format")
-    content_type, render = DOWNLOADS[extension]
+    content_type, _ = FORMATS[extension]
 
     def make_response() -> HttpResponse:
-        response = HttpResponse(render(content, cover), content_type=content_type)
+        response = HttpResponse(render(extension), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
         return response
 
@@ -171,7 +157,9 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
             filename = board_paper_filename(
                 partnership_slug=self.partnership.slug, period_name=self.period.name, version=None
             )
-            return download(request, self.content, extension, filename, self.cover)
+            return download(
+                request, extension, filename, lambda ext: FORMATS[ext][1](self.content, self.cover)
+            )
         return super().get(request, *args, **kwargs)
 
     @cached_property
@@ -266,7 +254,7 @@ class PublishedReportView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             ExceptionReport.objects.filter(partnership=self.partnership).select_related(
-                "meeting__body", "period", "strategy", "published_by", "agenda_item"
+                "partnership", "meeting__body", "period", "strategy", "published_by", "agenda_item"
             ),
             pk=self.kwargs["pk"],
         )
@@ -278,23 +266,21 @@ class PublishedReportView(PartnershipMixin, DetailView):
             filename = board_paper_filename(
                 partnership_slug=self.partnership.slug, period_name=report.period.name, version=report.version
             )
-            return download(request, report.content, extension, filename, self.cover(report))
+            return download(request, extension, filename, lambda ext: self.file(report, ext))
         return super().get(request, *args, **kwargs)
 
-    def cover(self, report: ExceptionReport) -> dict:
-        """The board paper's cover, for the downloads and the printed page."""
-        return board_paper_cover(
-            partnership=self.partnership,
-            meeting=report.meeting,
-            agenda_item=report.agenda_item,
-            author=report.published_by,
-        )
+    @staticmethod
+    def file(report: ExceptionReport, extension: str) -> bytes:
+        """The Word and PDF papers as kept (`board_paper_file`); the CSV as the content lists it."""
+        if extension in BoardPaperFile.Format.values:
+            return board_paper_file(report, extension)
+        return FORMATS[extension][1](report.content, None)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             content=self.object.content,
             words=plan_words(self.object.content),
-            paper=paper_in_words(self.object.content, self.cover(self.object)),
+            paper=paper_in_words(self.object.content, published_cover(self.object)),
             downloads=download_links(
                 "reports:published_report_download", slug=self.partnership.slug, pk=self.object.pk
             ),

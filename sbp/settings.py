@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "core",
     "accounts",
     "priorities",
@@ -130,15 +134,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / f"test-db-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache (the sign-in throttle's counts, the download slots): Redis when REDIS_URL is set, so that
-# every machine serving the partnership shares it; otherwise this process's memory, enough for one.
-# Sessions are kept in the database, which every machine reads.
+# The cache (the sign-in throttle's counts, the download slots, a large import's progress): Redis when
+# REDIS_URL is set, so that every machine serving the partnership shares it; otherwise files in
+# CACHE_DIR, which the web server's processes and the task worker on one machine share. The tests keep
+# it in memory. Sessions are kept in the database, which every machine reads.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if TESTING
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / ".cache",
+    }
 }
+
+# Background work (large imports, reminders, board papers) goes through Django's tasks API: on Redis
+# through RQ when REDIS_URL is set (workers: `manage.py rqworker --job-class django_tasks_rq.Job`),
+# otherwise in the database (worker: `manage.py db_worker`, which `make run` starts). The tests run
+# each task as it is enqueued unless TASKS_BACKEND names a real queue. See docs/deploy.md.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or (
+    "django_tasks.backends.immediate.ImmediateBackend"
+    if TESTING
+    else "django_tasks_rq.RQBackend"
+    if REDIS_URL
+    else "django_tasks_db.DatabaseBackend"
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60 * 60}}
+# A task that has waited this long for a worker makes /healthz answer 503.
+TASK_WAIT_LIMIT = int(os.environ.get("TASK_WAIT_LIMIT", str(5 * 60)))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

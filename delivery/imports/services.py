@@ -1,21 +1,25 @@
 """The plan import's services: check an upload into a preview, confirm it, run it, and its progress.
 
-Progress of a large import (`plan_import_run`): the rows are written in ONE transaction, so a count
-of rows done written to the `PlanImport` row inside it would stay invisible to everyone else until
-the end; a second database connection cannot help either, because SQLite holds one write lock for
-the whole database. So the worker reports progress through Django's cache (`progress_key`), every
-`PROGRESS_EVERY` rows, and writes the final counts to the row when it finishes. The default
-LocMemCache is per process: with several server processes, a page served by another process sees
-no progress until the end unless a shared cache (Redis, Memcached, database) is configured.
+A large import (over BACKGROUND_OVER_ROWS rows) runs on the task queue (`delivery.tasks.import_plan`),
+so it survives the web process and any node's worker may take it. `plan_import_run` writes every row
+in ONE transaction, holding the `PlanImport` row locked: a worker killed mid-import leaves nothing
+written, and a second run of the same import (a retry) waits for the lock, then finds it done.
+
+Progress: a count of rows written to the `PlanImport` row inside that transaction would stay invisible
+to everyone else until the end, and a second database connection cannot help, because SQLite holds
+one write lock for the whole database. So the worker reports progress through Django's cache, which
+every node and worker shares (Redis, or on one machine a file-based cache: sbp/settings.py), every
+`PROGRESS_EVERY` rows, with the time; the final counts go to the row when it finishes. An import
+whose progress has not moved for STALLED_AFTER seconds may be started again (`plan_import_confirm`).
 """
 
 import logging
-import threading
+import time
 from pathlib import PurePath
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Partnership, User
@@ -45,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 BACKGROUND_OVER_ROWS = 300
 PROGRESS_EVERY = 50
+STALLED_AFTER = 2 * 60
 
 
 def plan_import_check(*, partnership: Partnership, strategy: Strategy, uploaded_by: User, file) -> PlanImport:
@@ -192,14 +197,19 @@ def _outcomes(rows: list[dict]) -> list[tuple]:
 
 
 def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanImport:
-    """Import a checked file: every row in one transaction, in the background when it is large.
+    """Import a checked file: every row in one transaction, on the task queue when it is large.
 
     Before anything is written the rows are checked again against the plan as it is now. If the
     plan has changed so that a row would do something other than the preview showed, the preview
-    is refreshed and ValidationError raised, so that the administrator can look again.
+    is refreshed and ValidationError raised, so that the administrator can look again. Confirming a
+    large import that has stalled (`plan_import_stalled`: its worker stopped) puts it on the queue
+    again; nothing of it was saved.
     """
     with transaction.atomic():
         locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+        if locked.state == PlanImport.State.IMPORTING and plan_import_stalled(locked):
+            _queue(locked, user=confirmed_by)
+            return locked
         if locked.state != PlanImport.State.PREVIEW:
             raise ValidationError("This file has already been imported, or is being imported.")
         if locked.errors:
@@ -216,9 +226,7 @@ def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanI
             locked.confirmed_by = confirmed_by
             locked.save(update_fields=["state", "done_rows", "confirmed_by"])
             if in_background:
-                transaction.on_commit(
-                    lambda: plan_import_start_in_background(plan_import_id=locked.pk, user_id=confirmed_by.pk)
-                )
+                _queue(locked, user=confirmed_by)
     if has_changed:
         _record_check(locked, plans)
         locked.save(update_fields=["rows", "errors"])
@@ -229,6 +237,14 @@ def plan_import_confirm(*, plan_import: PlanImport, confirmed_by: User) -> PlanI
         plan_import_run(plan_import_id=locked.pk, user_id=confirmed_by.pk)
     locked.refresh_from_db()
     return locked
+
+
+def _queue(plan_import: PlanImport, *, user: User) -> None:
+    """Put the import on the task queue once this transaction commits, its progress at 0 rows now."""
+    from delivery.tasks import import_plan  # the task module imports this one
+
+    _progress_set(plan_import.pk, 0)
+    transaction.on_commit(lambda: import_plan.enqueue(plan_import_id=plan_import.pk, user_id=user.pk))
 
 
 def plan_import_clear_empty_set(*, plan_import: PlanImport, clear_empty: bool) -> PlanImport:
@@ -249,29 +265,29 @@ def plan_import_clear_empty_set(*, plan_import: PlanImport, clear_empty: bool) -
     return locked
 
 
-def plan_import_start_in_background(*, plan_import_id: int, user_id: int | None) -> threading.Thread:
-    """Run the import in a daemon thread that closes its database connection when done."""
-
-    def work():
-        try:
-            plan_import_run(plan_import_id=plan_import_id, user_id=user_id)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work, name=f"plan-import-{plan_import_id}", daemon=True)
-    thread.start()
-    return thread
-
-
 def progress_key(plan_import_id: int) -> str:
-    return f"delivery:plan-import:{plan_import_id}:done-rows"
+    return f"delivery:plan-import:{plan_import_id}:progress"
+
+
+def _progress_set(plan_import_id: int, done: int) -> None:
+    cache.set(progress_key(plan_import_id), (done, time.time()), timeout=PROGRESS_TIMEOUT)
 
 
 def plan_import_progress(plan_import: PlanImport) -> int:
-    """How many rows of an import under way are done, as far as this process can tell."""
+    """How many rows of an import under way are done, as its worker last said."""
     if plan_import.state != PlanImport.State.IMPORTING:
         return plan_import.done_rows
-    return cache.get(progress_key(plan_import.pk), plan_import.done_rows)
+    done, _ = cache.get(progress_key(plan_import.pk), (plan_import.done_rows, None))
+    return done
+
+
+def plan_import_stalled(plan_import: PlanImport) -> bool:
+    """Whether an import under way has said nothing for STALLED_AFTER seconds: its worker has stopped
+    (or the queue is that far behind), so it may be started again."""
+    if plan_import.state != PlanImport.State.IMPORTING:
+        return False
+    _, said_at = cache.get(progress_key(plan_import.pk), (0, None))
+    return said_at is None or time.time() - said_at > STALLED_AFTER
 
 
 class _ImportFailed(Exception):
@@ -281,18 +297,25 @@ class _ImportFailed(Exception):
 def plan_import_run(*, plan_import_id: int, user_id: int | None = None) -> PlanImport:
     """Write every row of a confirmed import in one transaction: all of them, or on any failure none.
 
-    Progress goes to the cache every PROGRESS_EVERY rows (see the module's docstring); the final
-    state (imported or failed), counts and finishing time are written to the PlanImport at the end.
+    The PlanImport row stays locked until the end, so a second run of the same import waits and then
+    finds it no longer importing. Progress goes to the cache every PROGRESS_EVERY rows (see the
+    module's docstring); the final state, counts and finishing time are written to the PlanImport.
     """
-    plan_import = PlanImport.objects.get(pk=plan_import_id)
-    if plan_import.state != PlanImport.State.IMPORTING:
-        return plan_import  # not confirmed, or already run
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    key = progress_key(plan_import_id)
-    cache.set(key, 0, timeout=PROGRESS_TIMEOUT)
     try:
         with transaction.atomic():
-            created, updated = _rows_write(plan_import=plan_import, user=user, key=key)
+            plan_import = PlanImport.objects.select_for_update().get(pk=plan_import_id)
+            if plan_import.state != PlanImport.State.IMPORTING:
+                return plan_import  # not confirmed, or already run
+            _progress_set(plan_import_id, 0)
+            created, updated = _rows_write(plan_import=plan_import, user=user)
+            _finish(
+                plan_import_id,
+                state=PlanImport.State.IMPORTED,
+                done_rows=plan_import.total_rows,
+                created_count=created,
+                updated_count=updated,
+            )
     except _ImportFailed as error:
         logger.warning("Plan import %s failed: %s", plan_import_id, error)
         _finish(plan_import_id, state=PlanImport.State.FAILED, failure=f"Nothing was imported. {error}")
@@ -304,24 +327,15 @@ def plan_import_run(*, plan_import_id: int, user_id: int | None = None) -> PlanI
             failure="Nothing was imported: something went wrong while writing the actions. "
             "Try again, and ask for help if it happens again.",
         )
-    else:
-        _finish(
-            plan_import_id,
-            state=PlanImport.State.IMPORTED,
-            done_rows=plan_import.total_rows,
-            created_count=created,
-            updated_count=updated,
-        )
-    finally:
-        cache.delete(key)
-    plan_import.refresh_from_db()
-    return plan_import
+    # Not on the way out of a worker being stopped: its progress stays, to go stale (`plan_import_stalled`).
+    cache.delete(progress_key(plan_import_id))
+    return PlanImport.objects.get(pk=plan_import_id)
 
 
 PROGRESS_TIMEOUT = 6 * 60 * 60
 
 
-def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tuple[int, int]:
+def _rows_write(*, plan_import: PlanImport, user: User | None) -> tuple[int, int]:
     strategy = plan_import.strategy
     if strategy is None:
         raise _ImportFailed("The strategy this file was checked against no longer exists.")
@@ -355,12 +369,15 @@ def _rows_write(*, plan_import: PlanImport, user: User | None, key: str) -> tupl
             elif plan.outcome == Outcome.UPDATE:
                 updated += 1
         if done % PROGRESS_EVERY == 0:
-            cache.set(key, done, timeout=PROGRESS_TIMEOUT)
+            _progress_set(plan_import.pk, done)
     return created, updated
 
 
 def _finish(plan_import_id: int, **fields) -> None:
-    PlanImport.objects.filter(pk=plan_import_id).update(finished_at=timezone.now(), **fields)
+    """Record how an import ended, unless another run of it has already done so."""
+    PlanImport.objects.filter(pk=plan_import_id, state=PlanImport.State.IMPORTING).update(
+        finished_at=timezone.now(), **fields
+    )
 
 
 def _action_write(

@@ -18,6 +18,7 @@ from delivery.imports.matching import columns_remembered, columns_suggested
 from delivery.imports.reading import PlanFile
 from delivery.imports.row_plan import import_summary
 from delivery.imports.services import (
+    STALLED_AFTER,
     plan_import_check,
     plan_import_clear_empty_set,
     plan_import_columns,
@@ -25,6 +26,7 @@ from delivery.imports.services import (
     plan_import_confirm,
     plan_import_counts,
     plan_import_progress,
+    plan_import_stalled,
 )
 from delivery.imports.workbook import plan_export_xlsx, plan_template_xlsx
 from delivery.models import PlanImport
@@ -276,6 +278,8 @@ class PlanImportPreviewView(PlanImportRecordMixin, TemplateView):
             error_count=len(plan_import.errors),
             first_errors=plan_import.errors[:50],
             done_rows=plan_import_progress(plan_import),
+            stalled=plan_import_stalled(plan_import),
+            stalled_minutes=STALLED_AFTER // 60,
             kept_empty_rows=kept_empty_rows,
             **import_summary(plan_import.rows),
             offer_clear_empty=kept_empty_rows > 0 or plan_import.clear_empty,

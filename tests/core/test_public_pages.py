@@ -1,5 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_rq import get_queue
+from django_tasks_db.models import DBTaskResult
+from rq import Worker
+
+from delivery.tasks import import_plan
 
 
 @pytest.mark.django_db
@@ -7,7 +15,7 @@ def test_health_check_answers_without_sign_in(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "tasks": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -23,7 +31,12 @@ def test_health_check_reports_an_unreachable_database(client, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "cache": "ok",
+        "tasks": "ok",
+    }
 
 
 REDIS = "django.core.cache.backends.redis.RedisCache"
@@ -47,7 +60,59 @@ def test_health_check_reports_an_unreachable_cache(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unreachable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unreachable",
+        "tasks": "ok",
+    }
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_QUEUE = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db
+def test_health_check_reports_a_task_that_has_waited_too_long_for_its_worker(client, settings):
+    settings.TASKS = DATABASE_QUEUE
+    result = import_plan.enqueue(plan_import_id=0, user_id=None)
+    assert client.get("/healthz").json()["tasks"] == "ok"
+
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timedelta(seconds=settings.TASK_WAIT_LIMIT + 1)
+    )
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "ok", "tasks": "stalled"}
+
+
+@pytest.mark.django_db
+def test_health_check_reports_a_redis_queue_without_a_worker(client, settings):
+    settings.TASKS = RQ_QUEUE
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/12"}}  # a database no worker serves
+    worker = Worker(["default"], connection=get_queue("default").connection, name="health-check-test")
+
+    assert client.get("/healthz").json()["tasks"] == "no worker"
+    worker.register_birth()
+    try:
+        response = client.get("/healthz")
+    finally:
+        worker.register_death()
+
+    assert response.status_code == 200
+    assert response.json()["tasks"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_check_reports_an_unreachable_redis_queue(client, settings):
+    settings.TASKS = RQ_QUEUE
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:9/0"}}  # nothing listens
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["tasks"] == "unreachable"
 
 
 def test_security_txt_names_a_contact_and_an_expiry(client, settings):

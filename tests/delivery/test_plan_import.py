@@ -5,14 +5,20 @@ import datetime
 import io
 import tracemalloc
 import zipfile
+from datetime import timedelta
 from types import SimpleNamespace
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership
 from delivery.imports import services as imports
@@ -786,37 +792,36 @@ def large_rows(plan, count):
     return [row(Reference=f"1.1.{n}", Action=f"Action {n}") for n in range(1, count + 1)]
 
 
-def test_a_large_import_runs_in_the_background_and_shows_its_progress(
+def test_a_large_import_goes_on_the_task_queue_and_shows_its_progress(
     client, plan, monkeypatch, django_capture_on_commit_callbacks
 ):
-    started = []
-    monkeypatch.setattr(imports, "plan_import_start_in_background", lambda **kwargs: started.append(kwargs))
     plan_import = preview_of(upload(client, plan, csv_file(large_rows(plan, 320))))
     preview = client.get(import_url(plan, "plan_import_preview", import_pk=plan_import.pk)).content.decode()
     assert "imported in the background" in preview
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:  # enqueued once the confirmation commits
         response = confirm(client, plan, plan_import)
 
-    assert started == [{"plan_import_id": plan_import.pk, "user_id": plan.admin.pk}]
     plan_import.refresh_from_db()
     assert plan_import.state == PlanImport.State.IMPORTING
     assert not Action.objects.exists()
-    cache.set(progress_key(plan_import.pk), 150)
+    imports._progress_set(plan_import.pk, 150)
     page = client.get(response["Location"]).content.decode()
     assert "Imported 150 of 320 rows" in page
     assert "<title>Importing: 150 of 320 rows" in page
     assert "Check progress" in page and "http-equiv" not in page
+    assert "Start the import again" not in page
     refreshing = client.get(response["Location"], {"refresh": "auto"}).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in refreshing
     assert "Imported 150 of 320 rows" in refreshing and "Stop updating this page" in refreshing
 
     progress = []
-    real_set = cache.set
+    real_set = imports._progress_set
     monkeypatch.setattr(
-        imports.cache, "set", lambda key, value, **kw: progress.append(value) or real_set(key, value, **kw)
+        imports, "_progress_set", lambda pk, done: progress.append(done) or real_set(pk, done)
     )
-    plan_import_run(plan_import_id=plan_import.pk, user_id=plan.admin.pk)
+    for enqueue in queued:
+        enqueue()  # the test settings' queue runs each task as it is enqueued
 
     assert progress == [0, 50, 100, 150, 200, 250, 300]
     plan_import.refresh_from_db()
@@ -828,13 +833,9 @@ def test_a_large_import_runs_in_the_background_and_shows_its_progress(
     assert "http-equiv" not in done and "Delivery plan imported" in done
 
 
-def test_the_background_thread_imports_everything_and_closes_its_connection(transactional_db, monkeypatch):
+def test_the_database_queue_worker_runs_the_import(transactional_db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     plan = make_plan()
-    threads = []
-    real_start = imports.plan_import_start_in_background
-    monkeypatch.setattr(
-        imports, "plan_import_start_in_background", lambda **kw: threads.append(real_start(**kw))
-    )
     plan_import = imports.plan_import_check(
         partnership=plan.partnership,
         strategy=plan.strategy,
@@ -843,12 +844,78 @@ def test_the_background_thread_imports_everything_and_closes_its_connection(tran
     )
 
     plan_import = plan_import_confirm(plan_import=plan_import, confirmed_by=plan.admin)
-    threads[0].join(timeout=120)
+    assert plan_import.state == PlanImport.State.IMPORTING
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
 
-    assert not threads[0].is_alive()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     plan_import.refresh_from_db()
     assert plan_import.state == PlanImport.State.IMPORTED
     assert Action.objects.filter(ambition=plan.violence).count() == 310
+
+
+def test_an_import_whose_worker_stopped_saves_nothing_and_can_be_started_again(
+    client, plan, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(imports, "BACKGROUND_OVER_ROWS", 5)  # a small file stands for a large one
+    plan_import = preview_of(upload(client, plan, csv_file(large_rows(plan, 8))))
+    with django_capture_on_commit_callbacks() as queued:
+        response = confirm(client, plan, plan_import)
+    real_write = imports._action_write
+
+    def stopped_part_way(*, plan, **kwargs):
+        if plan.number > 4:
+            raise SystemExit("the worker was stopped")  # as when its process is killed
+        return real_write(plan=plan, **kwargs)
+
+    monkeypatch.setattr(imports, "_action_write", stopped_part_way)
+    queued[0]()  # the queue records the task as failed
+    monkeypatch.setattr(imports, "_action_write", real_write)
+
+    plan_import.refresh_from_db()
+    assert plan_import.state == PlanImport.State.IMPORTING
+    assert not Action.objects.exists()
+    assert "Start the import again" not in client.get(response["Location"]).content.decode()
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=imports.STALLED_AFTER + 1)):
+        page = client.get(response["Location"]).content.decode()
+        assert "has not moved for 2 minutes" in page and "Start the import again" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            again = client.post(response["Location"])
+    assert again.status_code == 302
+
+    plan_import.refresh_from_db()
+    assert plan_import.state == PlanImport.State.IMPORTED
+    assert Action.objects.count() == 8
+
+
+def test_an_import_under_way_is_not_started_twice(
+    client, plan, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(imports, "BACKGROUND_OVER_ROWS", 5)
+    plan_import = preview_of(upload(client, plan, csv_file(large_rows(plan, 8))))
+    with django_capture_on_commit_callbacks() as queued:
+        response = confirm(client, plan, plan_import)
+        again = client.post(response["Location"]).content.decode()
+
+    assert "already been imported, or is being imported" in again
+    assert len(queued) == 1
+
+
+def test_a_second_run_of_a_finished_import_writes_nothing(plan):
+    plan_import = imports.plan_import_check(
+        partnership=plan.partnership,
+        strategy=plan.strategy,
+        uploaded_by=plan.admin,
+        file=csv_file(large_rows(plan, 5)),
+    )
+    plan_import_confirm(plan_import=plan_import, confirmed_by=plan.admin)
+
+    again = plan_import_run(plan_import_id=plan_import.pk, user_id=plan.admin.pk)
+
+    assert again.state == PlanImport.State.IMPORTED
+    assert Action.objects.filter(ambition=plan.violence).count() == 5
 
 
 # Who may import ------------------------------------------------------------------------------------

@@ -62,14 +62,14 @@ def test_a_download_beyond_the_limit_answers_429_while_the_others_are_under_way(
     """Downloads started from inside a download's rendering are truly under way at the same time."""
     client.force_login(report["board_member"])
     seen = []
-    content_type, render_pdf = report_views.DOWNLOADS["pdf"]
+    content_type, render_pdf = report_views.FORMATS["pdf"]
 
     def render_while_starting_another(content, cover):
         if len(seen) < DOWNLOADS_AT_ONCE:
             seen.append(client.get(download_url(report, "pdf")))
         return render_pdf(content, cover)
 
-    monkeypatch.setitem(report_views.DOWNLOADS, "pdf", (content_type, render_while_starting_another))
+    monkeypatch.setitem(report_views.FORMATS, "pdf", (content_type, render_while_starting_another))
 
     first = client.get(download_url(report, "pdf"))
 
@@ -81,7 +81,7 @@ def test_a_download_beyond_the_limit_answers_429_while_the_others_are_under_way(
     assert first.content.startswith(b"%PDF")
     # Every slot was given back: the next download works.
     assert cache.get(download_slots_key(report["board_member"].pk)) is None
-    monkeypatch.setitem(report_views.DOWNLOADS, "pdf", (content_type, render_pdf))
+    monkeypatch.setitem(report_views.FORMATS, "pdf", (content_type, render_pdf))
     assert client.get(download_url(report, "pdf")).status_code == 200
 
 
@@ -129,7 +129,7 @@ def test_a_download_that_fails_gives_its_slot_back(client, report, monkeypatch):
     def broken(content, cover):
         raise RuntimeError("the renderer broke")
 
-    monkeypatch.setitem(report_views.DOWNLOADS, "pdf", ("application/pdf", broken))
+    monkeypatch.setitem(report_views.FORMATS, "pdf", ("application/pdf", broken))
     client.force_login(report["board_member"])
 
     with pytest.raises(RuntimeError):
