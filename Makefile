@@ -42,12 +42,14 @@ define apt_install
 endef
 
 .PHONY: run
-run: $(VENV)/.runtime ## Migrate, load the demo partnership and serve on http://127.0.0.1:8000
+run: $(VENV)/.runtime ## Migrate, load the demo partnership and serve on http://127.0.0.1:8000, with the task worker
 	$(call apt_install,$(RUN_PACKAGES))
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/, with the task worker beside it (Ctrl+C to stop both)"
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py db_worker --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; \
+	  DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test-packages
 test-packages: ## Install the Debian packages the tests need (chromium, poppler-utils, PDF fonts, Java), if missing

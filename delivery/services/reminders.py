@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from accounts.models import Membership, User
 from core.dates import long_date
@@ -114,6 +115,7 @@ class ReminderKind:
     summary: str  # ... and in its summary: "updates"
     templates: str  # the email templates, without ".txt" / ".html"
     log_as: str  # "update reminder", in "Could not email user 3 their update reminder"
+    path: str  # the dotted path of the kind's one instance, for the task queue
     not_sent: type[RemindersNotSent] = RemindersNotSent
     period_due: type[PeriodDue] = PeriodDue
     due: type[Due] = Due
@@ -336,10 +338,26 @@ def names_of(people) -> str:
     return ", ".join(str(person) for person in people)
 
 
-def reminders_sent_say(request, kind: ReminderKind, sent: RemindersSent, *, period: ReportingPeriod) -> None:
-    """Add the messages `ReminderKind.sent_messages` gives to the request."""
-    for level, text in kind.sent_messages(sent, period=period):
-        messages.add_message(request, level, text)
+def reminders_send_now_and_say(request, kind: ReminderKind, *, period: ReportingPeriod) -> None:
+    """Send the period's reminders now on the task queue (`delivery.tasks.send_reminders_now`), and
+    say what was sent when the queue ran it at once, or that it is sending them."""
+    from delivery.tasks import send_reminders_now  # the task module imports this one
+
+    result = send_reminders_now.enqueue(
+        kind=kind.path, period_id=period.pk, today=timezone.localdate().isoformat()
+    )
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        for level, text in result.return_value:
+            messages.add_message(request, level, text)
+    elif result.status == TaskResultStatus.FAILED:
+        messages.error(
+            request, f"{kind.sent_word} could not be sent. Try again, and ask for help if it fails again."
+        )
+    else:
+        messages.success(
+            request,
+            f"{kind.sent_word} about {period} are being sent. Refresh this page in a minute to see who was reminded.",
+        )
 
 
 # Progress updates -----------------------------------------------------------------------------------
@@ -375,6 +393,7 @@ class UpdateReminders(ReminderKind):
     subject, owed, summary = "Progress updates", "updates", "updates"
     templates = "delivery/email/update_reminder"
     log_as = "update reminder"
+    path = "delivery.services.reminders.UPDATE_REMINDERS"
     not_sent, period_due, due = UpdateRemindersNotSent, PeriodUpdatesDue, UpdatesDue
     nobody_owes = "Every update expected for {period} has been submitted: nobody to remind."
 
@@ -415,7 +434,6 @@ update_reminder_periods = UPDATE_REMINDERS.periods
 update_reminders_due = UPDATE_REMINDERS.reminders_due
 update_reminders_send = UPDATE_REMINDERS.reminders_send
 update_reminder_owners = UPDATE_REMINDERS.reminder_owners
-reminders_send_now = UPDATE_REMINDERS.send_now
 
 
 # The daily command ----------------------------------------------------------------------------------

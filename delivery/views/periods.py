@@ -21,7 +21,7 @@ from delivery.forms.periods import (
 )
 from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
-from delivery.services.reminders import UPDATE_REMINDERS, reminders_send_now, reminders_sent_say
+from delivery.services.reminders import UPDATE_REMINDERS, reminders_send_now_and_say
 
 
 class ReportingPeriodListView(PartnershipMixin, TemplateView):
@@ -219,6 +219,5 @@ class ReportingPeriodRemindView(ReportingPeriodMixin, View):
         if not period.is_open:
             messages.warning(request, "Reminders are sent only while a period is open for updates.")
             return back
-        sent = reminders_send_now(period=period, today=timezone.localdate())
-        reminders_sent_say(request, UPDATE_REMINDERS, sent, period=period)
+        reminders_send_now_and_say(request, UPDATE_REMINDERS, period=period)
         return back

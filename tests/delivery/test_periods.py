@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -542,6 +543,22 @@ def test_an_administrator_sends_the_reminders_now_and_is_told_who_was_emailed(cl
 
     assert "has already been reminded today" in again.content.decode()
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_sent_now_on_the_database_queue_go_when_its_worker_runs(client, sbp, admin, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    period = period_of(sbp)
+    [owed] = actions_of(sbp)
+    client.force_login(admin)
+
+    response = client.post(url("period_remind", sbp, pk=period.pk), follow=True)
+
+    assert "Reminders about Q2 2026/27 are being sent." in response.content.decode()
+    assert mail.outbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert [m.to for m in mail.outbox] == [[owed.owner.email]]
+    assert UpdateReminder.objects.filter(period=period, recipient=owed.owner).exists()
 
 
 def test_reminders_say_who_could_not_be_emailed(client, sbp, admin, monkeypatch):
