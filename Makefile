@@ -7,7 +7,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Debian packages: WeasyPrint's text layout and fonts for PDFs; chromium, pdftotext, pg_dump and Java (for the
 # Nu HTML Checker) for the tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql-client default-jre-headless
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql-client default-jre-headless redis-server
 # The Nu HTML Checker, pinned in frontend/package.json's devDependencies.
 VNU_JAR := frontend/node_modules/vnu-jar/build/dist/vnu.jar
 HOST ?= 127.0.0.1
@@ -66,7 +66,7 @@ test: $(VENV)/.dev test-packages $(VNU_JAR) ## Run the whole suite (SQLite, or P
 	$(BIN)/pytest --numprocesses auto
 
 .PHONY: bench
-bench: $(VENV)/.dev ## Measure pages (time against their own SQL, query counts) and load, on large synthetic data
+bench: $(VENV)/.dev ## Measure key pages at scales 1 and 10 and a gunicorn load run (BENCH_ARGS="--scales 1 --repeats 10")
 	$(call apt_install,$(RUN_PACKAGES))
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -5,7 +5,7 @@ everyone. Each person may have `DOWNLOADS_AT_ONCE` under way; one more answers 4
 moment" with Retry-After, at once, instead of queueing. The count lives in Django's cache (atomic
 `add` and `incr`, so it works the same with local memory or Redis) and is released in `finally`; it
 expires after `DOWNLOAD_SLOT_SECONDS`, so a worker killed mid-download cannot hold a slot for ever.
-With the default per-process local-memory cache the limit applies per server process.
+The cache is shared by the machine's processes (files) or by every machine (Redis): sbp/settings.py.
 """
 
 from collections.abc import Callable

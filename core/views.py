@@ -28,17 +28,18 @@ HEALTH_KEY = "healthz"
 @never_cache
 @require_GET
 def healthz(request):
-    """Answer 200 when the application can reach its database and its cache and the task queue has a
-    worker keeping up; otherwise 503, naming what is wrong."""
+    """Answer 200 when the application can reach its database and its cache, and 503 naming the one it
+    cannot, for a load balancer. The task queue is reported too: without a worker keeping up the
+    status is "degraded", still 200, since this node can serve pages and taking every node out of the
+    balancer would not bring a worker back."""
     found = {
         "database": "ok" if _database_answers() else "unreachable",
         "cache": "ok" if _cache_answers() else "unreachable",
         "tasks": _task_worker_state(),
     }
-    healthy = all(answer == "ok" for answer in found.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **found}, status=200 if healthy else 503
-    )
+    serving = found["database"] == found["cache"] == "ok"
+    status = ("ok" if found["tasks"] == "ok" else "degraded") if serving else "unavailable"
+    return JsonResponse({"status": status, **found}, status=200 if serving else 503)
 
 
 def _database_answers() -> bool:

@@ -274,6 +274,8 @@ if not SECURITY_CONTACT:
 # such as `make bench`); a developer's machine and the tests serve plain HTTP.
 SECURE_SSL = env_bool("SECURE_SSL", default=not (DEBUG or TESTING))
 SECURE_SSL_REDIRECT = SECURE_SSL
+# A load balancer checks each node over plain HTTP, behind the TLS it terminates.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 if SECURE_SSL:

@@ -83,8 +83,8 @@ def test_health_check_reports_a_task_that_has_waited_too_long_for_its_worker(cli
     )
     response = client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "ok", "tasks": "stalled"}
+    assert response.status_code == 200  # the node still serves pages: the balancer keeps it
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "ok", "tasks": "stalled"}
 
 
 @pytest.mark.django_db
@@ -93,7 +93,12 @@ def test_health_check_reports_a_redis_queue_without_a_worker(client, settings):
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/12"}}  # a database no worker serves
     worker = Worker(["default"], connection=get_queue("default").connection, name="health-check-test")
 
-    assert client.get("/healthz").json()["tasks"] == "no worker"
+    assert client.get("/healthz").json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "ok",
+        "tasks": "no worker",
+    }
     worker.register_birth()
     try:
         response = client.get("/healthz")
@@ -111,8 +116,8 @@ def test_health_check_reports_an_unreachable_redis_queue(client, settings):
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json()["tasks"] == "unreachable"
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "ok", "tasks": "unreachable"}
 
 
 def test_security_txt_names_a_contact_and_an_expiry(client, settings):
@@ -145,3 +150,12 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_plain_http_where_every_other_page_redirects_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    other = client.get("/accessibility/")
+    assert other.status_code == 301 and other["Location"].startswith("https://")
