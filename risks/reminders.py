@@ -107,6 +107,7 @@ class ReviewReminders(ReminderKind):
     subject, owed, summary = "Risk reviews", "reviews", "risk reviews"
     templates = "risks/email/review_reminder"
     log_as = "risk review reminder"
+    path = "risks.reminders.REVIEW_REMINDERS"
     not_sent, period_due, due = ReviewRemindersNotSent, PeriodReviewsDue, ReviewsDue
     logger = logger
     sent_word = "Review reminders"
@@ -151,4 +152,3 @@ review_reminder_periods = REVIEW_REMINDERS.periods
 review_reminders_due = REVIEW_REMINDERS.reminders_due
 review_reminders_send = REVIEW_REMINDERS.reminders_send
 review_reminder_owners = REVIEW_REMINDERS.reminder_owners
-review_reminders_send_now = REVIEW_REMINDERS.send_now

@@ -20,11 +20,11 @@ from core.forms import add_service_errors
 from core.history import Names, revisions
 from delivery.history import partnership_lookups
 from delivery.models import Action, ReportingPeriod
-from delivery.services.reminders import reminders_sent_say
+from delivery.services.reminders import reminders_send_now_and_say
 from priorities.models import Priority
 from risks.forms.risks import RiskForm, RiskReviewForm
 from risks.models import Risk, RiskRegister, RiskReview
-from risks.reminders import REVIEW_REMINDERS, review_reminders_send_now
+from risks.reminders import REVIEW_REMINDERS
 from risks.services import REVIEW_FIELDS, register_of, risk_review_save, risk_save
 
 REVIEW_DEFAULT_MONTHS = 3
@@ -313,6 +313,5 @@ class ReviewRemindersSendView(PartnershipMixin, View):
         if period is None:
             messages.warning(request, "Review reminders are sent only while a reporting period is open.")
             return back
-        sent = review_reminders_send_now(period=period, today=timezone.localdate())
-        reminders_sent_say(request, REVIEW_REMINDERS, sent, period=period)
+        reminders_send_now_and_say(request, REVIEW_REMINDERS, period=period)
         return back
