@@ -1,305 +1,213 @@
-"""`make bench`: page times against the time of their own SQL, query counts, and a short load test.
+"""`make bench`: every key page at scales 1 and 10 (its queries, its time against its floor) and a load run.
 
-Builds a large synthetic partnership in its own database (a SQLite file unless DATABASE_URL is set),
-then, signed in as its administrator:
-1. opens each main page and download several times through Django's test client, and reports the
-   median time, the number of queries and the time spent in SQL;
-2. serves the project with gunicorn on 127.0.0.1 and sends a bounded number of requests from a few
-   threads, reporting throughput and latency percentiles.
-Nothing here asserts a time: it measures, so a change can be compared with the last run.
+On SQLite in a temporary folder, or on PostgreSQL when DATABASE_URL is set (that database is emptied
+first, and again between scales). Each scale runs in its own process (bench.measure) on a database
+filled by demo.scale; this process prints one table of what they found and the goals met or missed, and
+writes it all to bench/results/<date>-<database>.json. Nothing here asserts a time: it measures.
+
+    BENCH_ARGS="--scales 1 --repeats 10 --load-seconds 20" make bench
 """
 
 import argparse
 import datetime
+import json
 import os
+import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import django
+
+from bench.environment import ROOT, bench_environment
+from bench.goals import goals_judge, growth
+
+RESULTS = ROOT / "bench" / "results"
 
 
-def setup_django(database_url: str) -> None:
-    """Production settings (DEBUG off, compressed static files) on the bench database."""
-    os.environ["DEBUG"] = "0"
-    os.environ["SECRET_KEY"] = "bench-only-secret-" + "x" * 40
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ["SECURE_SSL"] = "0"  # gunicorn serves plain HTTP on loopback
-    os.environ.setdefault("SECURITY_CONTACT", "mailto:security@localhost")
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sbp.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def manage(env: dict, *arguments: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
-def build(*, actions: int, periods: int) -> dict:
-    """A partnership with `actions` actions over 3 priorities and 12 ambitions, updated every period."""
-    from accounts.models import Membership, Organisation, User
-    from accounts.services import partnership_create
-    from core.ratings import Rating
-    from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
-    from meetings.models import Body, Meeting
-    from priorities.models import Priority, StrategicAmbition, Strategy
+def scale_databases(scales: list[int], workdir: Path) -> dict[int, str]:
+    """An empty, migrated database for each scale: copies of one migrated SQLite file, or the
+    PostgreSQL database of DATABASE_URL (emptied before each scale by `prepare`)."""
+    if os.environ.get("DATABASE_URL"):
+        url = os.environ["DATABASE_URL"]
+        manage(bench_environment(url), "migrate", "--no-input", "-v0")
+        return dict.fromkeys(scales, url)
+    template = workdir / "migrated.sqlite3"
+    manage(bench_environment(f"sqlite:///{template}"), "migrate", "--no-input", "-v0")
+    databases = {}
+    for scale in scales:
+        shutil.copyfile(template, workdir / f"scale-{scale}.sqlite3")
+        databases[scale] = f"sqlite:///{workdir / f'scale-{scale}.sqlite3'}"
+    return databases
 
-    partnership = partnership_create(name="Bench Partnership", slug="bench")
-    organisation = Organisation.objects.create(partnership=partnership, name="Bench Council", short_name="BC")
-    admin = User.objects.create_user("bench-admin", "bench-admin@example.org", "bench-password-2024")
-    Membership.objects.create(
-        user=admin, partnership=partnership, organisation=organisation, role=Membership.Role.ADMINISTRATOR
+
+def prepare(url: str) -> None:
+    if url.startswith("postgres"):
+        manage(bench_environment(url), "flush", "--no-input", "-v0")
+
+
+def measure_scale(scale: int, url: str, args, workdir: Path) -> dict:
+    out = workdir / f"scale-{scale}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.measure",
+        f"--scale={scale}",
+        f"--database-url={url}",
+        f"--out={out}",
+        f"--repeats={args.repeats}",
+        f"--at-least={args.at_least}",
+        f"--page-budget={args.page_budget}",
+        f"--download-repeats={args.download_repeats}",
+        f"--download-budget={args.download_budget}",
+        f"--load-seconds={args.load_seconds}",
+        f"--load-users={args.load_users}",
+    ]
+    if args.only:
+        command += ["--only", *args.only]
+    subprocess.run(command, cwd=ROOT, env=bench_environment(url), check=True)  # noqa: S603
+    return json.loads(out.read_text())
+
+
+def milliseconds(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def table(results: dict) -> str:
+    """One table: each page's queries, requests timed, p50, p95, floor and R at each scale, and its
+    p95 growth; then the admin comparison, the load runs and the goals."""
+    scales = sorted(results, key=int)
+    grown = growth(results)
+    header = f"{'page':36} {'kind':8}" + "".join(
+        f" | {'q':>3} {'n':>3} {'first':>6} {'p50':>6} {'p95':>6} {'floor':>6} {'R':>5}" for _ in scales
     )
-    owners = User.objects.bulk_create(
-        [
-            User(username=f"owner{i}", email=f"owner{i}@example.org", first_name="Owner", last_name=str(i))
-            for i in range(40)
-        ]
-    )
-    Membership.objects.bulk_create(
-        [Membership(user=u, partnership=partnership, organisation=organisation) for u in owners]
-    )
-    strategy = Strategy.objects.create(
-        partnership=partnership,
-        title="Bench Strategy",
-        starts_on=datetime.date(2024, 4, 1),
-        ends_on=datetime.date(2030, 3, 31),
-        status=Strategy.Status.ADOPTED,
-    )
-    ambitions = []
-    for p in range(1, 4):
-        priority = Priority.objects.create(strategy=strategy, order=p, title=f"Priority {p}", lead=admin)
-        ambitions += [
-            StrategicAmbition.objects.create(priority=priority, order=a, title=f"Ambition {p}.{a}")
-            for a in range(1, 5)
-        ]
-    per_ambition = -(-actions // len(ambitions))
-    created = Action.objects.bulk_create(
-        [
-            Action(
-                ambition=ambitions[i // per_ambition],
-                order=i % per_ambition + 1,
-                title=f"Action {i}",
-                owner=owners[i % len(owners)] if i % 10 else admin,
-                starts_on=datetime.date(2024, 4, 1),
-                due_on=datetime.date(2025 + i % 4, 3, 31),
-                status=Action.Status.IN_PROGRESS,
+    lines = [
+        " " * 45 + "".join(f" | scale {s:<37}" for s in scales) + " |    p95",
+        header + " | growth",
+        "-" * (len(header) + 9),
+    ]
+    names = [page["name"] for page in results[scales[0]]["pages"]]
+    for name in names:
+        row = f"{name[:36]:36} {results[scales[0]]['pages'][names.index(name)]['kind']:8}"
+        for s in scales:
+            page = next((p for p in results[s]["pages"] if p["name"] == name), {})
+            if "error" in page:
+                row += f" | {'FAILS: ' + page['error']:<38.38}"
+                continue
+            r = page.get("r")
+            row += (
+                f" | {page.get('queries', '-'):>3} {page.get('requests', '-'):>3}"
+                f" {milliseconds(page.get('first_ms')):>6} {milliseconds(page.get('p50_ms')):>6} {milliseconds(page.get('p95_ms')):>6}"
+                f" {milliseconds(page.get('floor_ms')):>6} {f'{r:.1f}' if r else '-':>5}"
             )
-            for i in range(actions)
-        ]
+        lines.append(row + f" | {f'x{grown[name]:.1f}' if name in grown else '-':>6}")
+    lines.append("")
+    lines.append(
+        "Times in ms, in-process. first: the page's first request in the process, cold; n: the warm requests "
+        "timed\n(fewer than asked when a page is slow; a download's first request may be its only one); floor: "
+        "its own SQL\nreplayed on a raw cursor plus one bare template loop over the rows; R: p50 / floor."
     )
-    Milestone.objects.bulk_create(
-        [Milestone(action=a, title="Milestone", due_on=datetime.date(2025, 6, 30)) for a in created[::3]]
-    )
-    quarters = []
-    start = datetime.date(2024, 4, 1)
-    for q in range(periods):
-        ends = (start.replace(day=28) + datetime.timedelta(days=70)).replace(day=1) - datetime.timedelta(
-            days=1
-        )
-        quarters.append(
-            ReportingPeriod.objects.create(
-                partnership=partnership,
-                name=f"Q{q % 4 + 1} {2024 + (q + 3) // 4 - 1}",
-                starts_on=start,
-                ends_on=ends,
-                update_deadline=ends + datetime.timedelta(days=30),
-                state=ReportingPeriod.State.OPEN if q == periods - 1 else ReportingPeriod.State.LOCKED,
+    for s in scales:
+        compared = results[s]["changelist"]
+        ours, theirs = compared["delivery plan"], compared["admin changelist"]
+        if "ratio" in compared:
+            lines.append(
+                f"scale {s}: the same {compared['rows']} actions (same rows: {compared['same_rows']}): delivery plan "
+                f"p50 {ours['p50_ms']:.0f} ms, {ours['queries']} queries; admin changelist p50 "
+                f"{theirs['p50_ms']:.0f} ms, {theirs['queries']} queries; ratio {compared['ratio']:.2f}"
             )
-        )
-        start = ends + datetime.timedelta(days=1)
-    ratings = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.GREEN, Rating.BLUE, Rating.NOT_RATED]
-    submitted = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    for period in quarters:
-        ProgressUpdate.objects.bulk_create(
-            [
-                ProgressUpdate(
-                    action=a,
-                    period=period,
-                    rating=ratings[(a.pk + period.pk) % len(ratings)],
-                    percent_complete=(a.pk * 7) % 100,
-                    narrative="Progress as planned. " * 5,
-                    mitigation="Extra resource agreed.",
-                    board_ask="Agree the funding." if a.pk % 17 == 0 else "",
-                    author=a.owner,
-                    submitted_at=submitted,
-                )
-                for a in created
-            ]
-        )
-    body = Body.objects.create(partnership=partnership, name="Bench board")
-    Meeting.objects.create(
-        partnership=partnership, title="Bench board", body=body, held_on=datetime.date(2030, 1, 1)
-    )
-    return {"admin": admin, "partnership": partnership, "action": created[0]}
-
-
-def measure_pages(data: dict, repeats: int) -> list[tuple]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
-    client = Client()
-    client.force_login(data["admin"])
-    slug = data["partnership"].slug
-    pk = data["action"].pk
-    pages = {
-        "plan on a page": reverse("reports:plan", kwargs={"slug": slug}),
-        "my actions": reverse("delivery:my_actions", kwargs={"slug": slug}),
-        "delivery plan": reverse("delivery:action_list", kwargs={"slug": slug}),
-        "delivery plan, red, by due": reverse("delivery:action_list", kwargs={"slug": slug})
-        + "?rating=red&sort=due",
-        "action": reverse("delivery:action_detail", kwargs={"slug": slug, "pk": pk}),
-        "update form": reverse("delivery:progress_update", kwargs={"slug": slug, "pk": pk}),
-        "exception report": reverse("reports:exception_report", kwargs={"slug": slug}),
-        "exception report .csv": reverse(
-            "reports:exception_report_download", kwargs={"slug": slug, "extension": "csv"}
-        ),
-        "exception report .docx": reverse(
-            "reports:exception_report_download", kwargs={"slug": slug, "extension": "docx"}
-        ),
-        "exception report .pdf": reverse(
-            "reports:exception_report_download", kwargs={"slug": slug, "extension": "pdf"}
-        ),
-    }
-    results = []
-    for name, url in pages.items():
-        times, sql = [], []
-        for _ in range(repeats):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise SystemExit(f"{name} answered {response.status_code}")
-            sql.append(sum(float(q["time"]) for q in queries.captured_queries))
-        results.append(
-            (name, len(queries), statistics.median(times), statistics.median(sql), len(response.content))
-        )
-    return results
-
-
-def load_test(database_url: str, data: dict, *, requests: int, threads: int) -> dict:
-    """Serve with gunicorn on a free loopback port and send a bounded number of requests."""
-    import socket
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(data["admin"].pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = data["admin"].get_session_auth_hash()
-    session.create()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url}
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "sbp.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/p/{data['partnership'].slug}/"
-    try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        latencies, errors = [], []
-        lock = threading.Lock()
-
-        def worker(count):
-            request = urllib.request.Request(
-                url, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+        else:
+            lines.append(
+                f"scale {s}: changelist comparison failed: {ours.get('error')} / {theirs.get('error')}"
             )
-            for _ in range(count):
-                started = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
-                        response.read()
-                        ok = response.status == 200
-                except OSError as error:
-                    ok = False
-                    errors.append(str(error))
-                with lock:
-                    latencies.append(time.perf_counter() - started) if ok else None
-
-        started = time.perf_counter()
-        pool = [threading.Thread(target=worker, args=(requests // threads,)) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
-        elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "errors": len(errors),
-        "per_second": len(latencies) / elapsed if elapsed else 0,
-        "p50": latencies[len(latencies) // 2] if latencies else 0,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] if latencies else 0,
-    }
+    for s in scales:
+        load = results[s].get("load")
+        if not load:
+            continue
+        if "error" in load:
+            lines.append(f"scale {s}: load run failed: {load['error']}")
+            continue
+        lines.append(
+            f"scale {s}: gunicorn {load['workers']} workers, {load['users']} users, {load['seconds']:.0f} s: "
+            f"{load['per_second']:.1f} requests/s, p50/p95/p99 {load['p50_ms']:.0f}/{load['p95_ms']:.0f}/"
+            f"{load['p99_ms']:.0f} ms, {load['errors']} errors of {load['requests']}; "
+            f"{load['cpu_ms_per_request']:.0f} CPU ms a request, ceiling {load['ceiling_per_second']:.1f}/s "
+            f"on {load['cores']} cores: {load['share_of_ceiling']:.0%} of it; gunicorn used "
+            f"{load['cores_used']:.2f} cores, machine load average {load['load_average']:.1f}"
+        )
+    lines.append("")
+    for judged in goals_judge(results):
+        verdict = "met" if judged["met"] else ("not measured" if not judged["measured"] else "MISSED")
+        misses = f": {'; '.join(judged['misses'])}" if judged["misses"] else ""
+        lines.append(f"[{verdict}] {judged['goal']}{misses}")
+    return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actions", type=int, default=500)
-    parser.add_argument("--periods", type=int, default=8)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--repeats", type=int, default=50, help="Timed requests of each page (default 50).")
+    parser.add_argument(
+        "--at-least", type=int, default=10, help="Timed requests of a page, whatever its budget."
+    )
+    parser.add_argument(
+        "--page-budget", type=float, default=30, help="Seconds after which a slow page stops."
+    )
+    parser.add_argument("--download-repeats", type=int, default=5)
+    parser.add_argument("--download-budget", type=float, default=30)
+    parser.add_argument("--load-seconds", type=int, default=60, help="Length of each load run; 0 for none.")
+    parser.add_argument("--load-users", type=int, default=6)
+    parser.add_argument("--only", nargs="*", help="Measure only the pages whose names contain these words.")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="sbp-bench-"))
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    setup_django(database_url)
-    from django.core.management import call_command
-
-    if database_url.startswith("postgres"):
-        call_command("flush", "--no-input", verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--no-input", verbosity=0)
-    started = time.perf_counter()
-    data = build(actions=args.actions, periods=args.periods)
-    print(
-        f"Built {args.actions} actions x {args.periods} periods in {time.perf_counter() - started:.1f}s ({database_url.split(':')[0]})"
-    )
-
-    print(f"\n{'page':32} {'queries':>7} {'median ms':>10} {'SQL ms':>8} {'other ms':>9} {'KB':>7}")
-    for name, queries, median, sql, size in measure_pages(data, args.repeats):
-        print(
-            f"{name:32} {queries:7} {median * 1000:10.1f} {sql * 1000:8.1f} {(median - sql) * 1000:9.1f} {size / 1024:7.0f}"
+    database = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    started = datetime.datetime.now(datetime.UTC)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="sbp-bench-") as workdir:
+        workdir = Path(workdir)
+        manage(
+            bench_environment(f"sqlite:///{workdir / 'static.sqlite3'}"), "collectstatic", "--no-input", "-v0"
         )
-
-    load = load_test(database_url, data, requests=args.requests, threads=args.threads)
-    print(
-        f"\ngunicorn, 2 workers, {args.threads} client threads, plan on a page: {load['requests']} requests, "
-        f"{load['errors']} errors, {load['per_second']:.1f} requests/s, p50 {load['p50'] * 1000:.0f} ms, "
-        f"p95 {load['p95'] * 1000:.0f} ms"
-    )
-    shutil.rmtree(workdir, ignore_errors=True)
+        databases = scale_databases(args.scales, workdir)
+        results = {}
+        for scale in args.scales:
+            prepare(databases[scale])
+            try:
+                results[str(scale)] = measure_scale(scale, databases[scale], args, workdir)
+            except subprocess.CalledProcessError:
+                print(f"Scale {scale} failed (see above); the table leaves it out.", file=sys.stderr)
+    report = {
+        "date": started.date().isoformat(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "minutes": round((datetime.datetime.now(datetime.UTC) - started).total_seconds() / 60, 1),
+        "database": database,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+        },
+        "arguments": vars(args),
+        "scales": results,
+        "growth_of_p95": growth(results),
+        "goals": goals_judge(results),
+    }
+    if not results:
+        raise SystemExit("No scale was measured.")
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{report['date']}-{database}.json"
+    path.write_text(json.dumps(report, indent=1) + "\n")
+    print(table(results))
+    print(f"\nWritten to {path.relative_to(ROOT)} ({report['minutes']} minutes).")
 
 
 if __name__ == "__main__":
