@@ -2,7 +2,7 @@
 
 The floor is what the page could not do without: its own SQL, captured from one request, replayed on
 the database's raw cursor (inside a transaction rolled back, so that a form's writes replay too), plus
-one bare template loop that prints every value of the rows that SQL returned. R, the page's time over
+one bare template loop that prints each row that SQL returned. R, the page's time over
 its floor, says how much of the page is Python and templates on top of the data it needs.
 """
 
