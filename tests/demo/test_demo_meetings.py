@@ -2,29 +2,20 @@
 
 import datetime
 import io
-from io import StringIO
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 
 from accounts.models import User
 from demo.data.safer_bromley_minutes import ELDERLY_REQUEST, RISK_REGISTER_DISSEMINATION
 from meetings.models import Attendance, BoardAction, Body, Meeting
+from tests.demo.test_load_demo import TODAY, load_demo, row_counts
 
-TODAY = datetime.date(2026, 11, 22)
 STRATEGIC_GROUP = "Safer Bromley Partnership Strategic Group"
 BOARD = "Safer Bromley Partnership Board"
 
 pytestmark = pytest.mark.django_db
-
-
-def load_demo(today=TODAY) -> str:
-    out = StringIO()
-    call_command("load_demo", today=today, stdout=out)
-    return out.getvalue()
 
 
 def minuted(body: str) -> Meeting:
@@ -143,10 +134,10 @@ def test_the_demo_minutes_download_as_approved_minutes(client):
 
 def test_loading_twice_changes_nothing_and_the_summary_counts_the_meetings():
     first_output = load_demo()
-    counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    counts = row_counts()
     load_demo()
 
-    assert {model._meta.label: model._default_manager.count() for model in apps.get_models()} == counts
+    assert row_counts() == counts
     assert counts["meetings.Meeting"] == 5  # two minuted and two next at Safer Bromley, one at Northfield
     assert counts["meetings.AgendaItem"] == 3
     assert counts["meetings.BoardAction"] == 3

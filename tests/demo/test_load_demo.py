@@ -23,8 +23,12 @@ def load_demo(today=TODAY) -> str:
 
 
 def row_counts() -> dict[str, int]:
-    """Rows of every model, audit history included."""
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    """Rows of every table the project's migrations make, audit history included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed
+    }
 
 
 def sbp() -> Partnership:
