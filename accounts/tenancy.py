@@ -24,12 +24,17 @@ class PartnershipMixin:
     permission_object = "partnership"
     """The name of the attribute the permission is checked on, e.g. "action"."""
     url_objects: tuple[str, ...] = ()
+    partnership_joins: tuple[str, ...] = ()
+    """Records one to one with the partnership that the page reads, e.g. ("risk_register",): fetched with
+    the membership, in its one query."""
 
     def dispatch(self, request, *args, **kwargs):
         self.membership = (
             Membership.objects.active()
             .filter(user=request.user, partnership__slug=kwargs["slug"])
-            .select_related("partnership", "organisation")
+            .select_related(
+                "partnership", "organisation", *(f"partnership__{name}" for name in self.partnership_joins)
+            )
             .first()
         )
         if self.membership is None:

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.forms.models import ModelChoiceIterator
+from django.utils.functional import cached_property
 
 from core.limits import whole_number
 
@@ -61,12 +63,32 @@ class GovukDateField(DateInputField):
             raise ValidationError(f"The {self.name} must be a real date") from None
 
 
+class ChoicesReadOnce(ModelChoiceIterator):
+    """A model field's choices read in one query each time the field is drawn: a GOV.UK checkbox list
+    counts its choices before it draws them, which would otherwise cost a COUNT query first."""
+
+    @cached_property
+    def _choices(self) -> list:
+        return list(super().__iter__())
+
+    def __iter__(self):
+        return iter(self._choices)
+
+    def __len__(self):
+        return len(self._choices)
+
+    def __bool__(self):
+        return bool(self._choices)
+
+
 class RecordsChoiceField(ModelMultipleChoiceField):
     """A choice of several records by id that refuses an id no database integer holds before it is queried.
 
     Django checks each id with an `exact` lookup, which is safe, then fetches them all with `pk__in`,
     which SQLite cannot bind for 2**63 or more: that would be a server error, not a field error.
     """
+
+    iterator = ChoicesReadOnce
 
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else []:
@@ -84,6 +106,17 @@ def member_label(person) -> str:
     annotation (`User.objects.members_of`), so listing many people costs no query per person.
     """
     return f"{person} ({person.organisation_name})" if person.organisation_name else str(person)
+
+
+def read_choices_once(field: ModelChoiceField, records: list | None = None) -> list:
+    """Fix a model choice field's choices, drawn from `records` when the page has read them already,
+    else from one reading of its queryset, and return the records: a form that needs them itself, or
+    draws the field twice, then reads them once. Answers are still checked against the queryset."""
+    if records is None:
+        records = list(field.queryset)
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.choices = [*empty, *((field.prepare_value(r), field.label_from_instance(r)) for r in records)]
+    return records
 
 
 class MemberChoiceField(ModelChoiceField):

@@ -52,12 +52,6 @@ class ReportingPeriodQuerySet(models.QuerySet):
         )
         return self.annotate(updates_owed=_count(owing))
 
-    def for_update_of(self, action) -> "ReportingPeriod | None":
-        """The period an action's update form opens on when none is named: the earliest of these
-        periods that the action owes an update (a late return comes first), else the latest."""
-        owed = self.with_updates_owed(Action.objects.filter(pk=action.pk)).filter(updates_owed__gt=0)
-        return owed.order_by("starts_on").first() or self.order_by("-starts_on").first()
-
     def next_financial_year(self, today) -> int:
         """The first financial year after the latest period, or this one if there are no periods."""
         latest = self.order_by("-ends_on").first()

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from accounts.models import Membership, Organisation, User
 from core.conflicts import VersionField
 from core.dates import financial_year_label, financial_year_of
-from core.forms import GovukDateField, LoadedChoiceField, MemberChoiceField, form_helper
+from core.forms import GovukDateField, LoadedChoiceField, MemberChoiceField, form_helper, read_choices_once
 from core.limits import SHORT_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH, too_long_message
 from indicators.models import Indicator
 from indicators.numbers import NumberField
@@ -152,14 +152,15 @@ class IndicatorForm(RecordForm, forms.ModelForm):
             "frequency": forms.RadioSelect,
         }
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership, strategies: list[Strategy] | None = None, **kwargs):
+        """`strategies`: the partnership's strategies, when the page has read them already."""
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        strategies = list(Strategy.objects.for_partnership(partnership))
         self.fields["strategy"].queryset = Strategy.objects.for_partnership(partnership)
         self.fields["strategy"].label_from_instance = lambda s: (
             f"{s.title} (closed)" if s.is_closed else s.title
         )
+        strategies = read_choices_once(self.fields["strategy"], strategies)
         priorities = Priority.objects.filter(strategy__partnership=partnership).select_related("strategy")
         self.fields["priority"] = GroupedChoiceField(
             records=priorities.order_by("strategy__starts_on", "strategy__pk", "order"),
@@ -185,7 +186,7 @@ class IndicatorForm(RecordForm, forms.ModelForm):
         self.fields["owner"].queryset = User.objects.members_of(partnership)
         self.fields["owner_organisation"].queryset = Organisation.objects.filter(partnership=partnership)
         owner = self.instance.owner if self.instance.owner_id else None
-        if owner is not None and not self.fields["owner"].queryset.filter(pk=owner.pk).exists():
+        if owner is not None and owner not in read_choices_once(self.fields["owner"]):
             self.fields["owner"].help_text = format_html(
                 "{} is no longer an active member of the partnership: choose who owns this indicator now.",
                 owner,

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from accounts.models import Membership, Organisation, User
 from core.conflicts import VersionField
-from core.forms import GovukDateField, MemberChoiceField, RecordsChoiceField, form_helper
+from core.forms import GovukDateField, MemberChoiceField, RecordsChoiceField, form_helper, read_choices_once
 from core.limits import REFERENCE_MAX_LENGTH, TEXT_MAX_LENGTH, too_long_message
 from core.text import in_sentence
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
@@ -242,7 +242,7 @@ class PriorityForm(RecordForm, forms.ModelForm):
             "The person who leads this {} and reports on it: an active member of the partnership.", word
         )
         lead = self.instance.lead if self.instance.lead_id else None
-        if lead is not None and not self.fields["lead"].queryset.filter(pk=lead.pk).exists():
+        if lead is not None and lead not in read_choices_once(self.fields["lead"]):
             self.fields["lead"].help_text = format_html(
                 "{} is no longer an active member of the partnership: choose who leads this {} now.",
                 lead,

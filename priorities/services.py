@@ -198,19 +198,21 @@ def sign_off_rows(strategy: Strategy) -> list[SignOffRow]:
             partnership_id=strategy.partnership_id, is_responsible_authority=True
         )
     }
-    for sign_off in recorded.values():
-        authorities.setdefault(sign_off.organisation_id, sign_off.organisation)
+    for organisation_id, sign_off in recorded.items():
+        if organisation_id not in authorities:
+            authorities[organisation_id] = sign_off.organisation
     return [
         SignOffRow(organisation=organisation, sign_off=recorded.get(pk))
         for pk, organisation in sorted(authorities.items(), key=lambda item: item[1].name)
     ]
 
 
-def strategy_not_agreed_by(strategy: Strategy) -> list[SignOffRow]:
-    """The responsible authorities that have not agreed the strategy (pending, declined or not recorded)."""
+def strategy_not_agreed_by(strategy: Strategy, *, rows: list[SignOffRow] | None = None) -> list[SignOffRow]:
+    """The responsible authorities that have not agreed the strategy (pending, declined or not recorded),
+    from its `sign_off_rows` (read now unless given)."""
     return [
         row
-        for row in sign_off_rows(strategy)
+        for row in (sign_off_rows(strategy) if rows is None else rows)
         if row.organisation.is_responsible_authority and not row.is_agreed
     ]
 

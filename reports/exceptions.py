@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -38,7 +39,7 @@ from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
 from indicators.models import Indicator
 from indicators.standing import indicators_with_targets, off_target, standing_of
 from meetings.models import Meeting
-from priorities.models import PlanWords, Strategy
+from priorities.models import PlanWords, StrategicAmbition, Strategy
 from reports.models import ExceptionRule, ExceptionRuleSetting
 from reports.rating_counts import Before, by_priority, count_ratings, rated_actions
 from risks.models import RiskRegister, RiskRegisterRelease
@@ -47,11 +48,12 @@ from risks.register import board_risks, latest_release
 
 @dataclass(frozen=True)
 class ActionState:
-    """What the rules look at: an action, its submitted updates now and before, and the day."""
+    """What the rules look at: an action, its submitted update now, its rating before, and the day."""
 
     action: Action
     update: ProgressUpdate | None
-    previous: ProgressUpdate | None
+    previous_rating: str | None
+    """The rating of its submitted update for the previous period; None when there is none."""
     overdue_milestones: list[Milestone]
     period: ReportingPeriod
     today: date
@@ -62,10 +64,6 @@ class ActionState:
     @property
     def rating(self) -> str:
         return self.update.rating if self.update else Rating.NOT_RATED
-
-    @property
-    def previous_rating(self) -> str | None:
-        return self.previous.rating if self.previous else None
 
 
 def rated_red(state: ActionState) -> str | None:
@@ -198,38 +196,17 @@ def exception_report_build(
         raise ValueError("The strategy must belong to the partnership.")
     previous_period = period.previous(strategy)
     rules = rules_in_force(partnership)
-    actions = (
-        list(
-            rated_actions(
-                Action.objects.filter(ambition__priority__strategy=strategy).expected_to_report(
-                    period, including_closed=True
-                ),
-                period,
-                previous_period,
-            )
-            .select_related(
-                "ambition__priority__strategy__partnership",
-                "ambition__priority__lead",
-                "ambition__priority__lead_organisation",
-                "owner",
-                "lead_organisation",
-            )
-            .prefetch_related("lead_partners", "partner_organisations", "tags")
-            .in_order()
-        )
-        if strategy
-        else []
-    )
-    updates = _submitted_updates(actions, period)
-    previous_updates = _submitted_updates(actions, previous_period) if previous_period else {}
-    milestones = _overdue_milestones(actions, today)
+    actions = _reported_actions(strategy, period, previous_period) if strategy else []
+    updates = _submitted_updates(strategy, period) if strategy else {}
+    milestones = _overdue_milestones(strategy, today) if strategy else {}
+    path_of = _action_paths(partnership)
 
     sections, item_count, on_track = {}, 0, []
     for action in actions:
         state = ActionState(
             action=action,
             update=updates.get(action.pk),
-            previous=previous_updates.get(action.pk),
+            previous_rating=action.rating_before,
             overdue_milestones=milestones.get(action.pk, []),
             period=period,
             today=today,
@@ -239,7 +216,9 @@ def exception_report_build(
         reasons = [reason for rule in rules if rule in RULES and (reason := RULES[rule](state))]
         if reasons:
             item_count += 1
-            section = sections.setdefault(priority.pk, {**_priority_heading(priority), "ambitions": {}})
+            if priority.pk not in sections:
+                sections[priority.pk] = {**_priority_heading(priority), "ambitions": {}}
+            section = sections[priority.pk]
             # A two-level plan's items sit in one untitled group a priority: its ambition is never shown.
             key, heading = (
                 (action.ambition_id, f"{action.ambition.reference} {action.ambition.title}")
@@ -247,9 +226,9 @@ def exception_report_build(
                 else (None, "")
             )
             ambition = section["ambitions"].setdefault(key, {"ambition": heading, "items": []})
-            ambition["items"].append(_item(state, reasons))
+            ambition["items"].append(_item(state, reasons, path_of(action.pk)))
         else:
-            on_track.append(_on_track(state))
+            on_track.append(_on_track(state, path_of(action.pk)))
 
     shape = strategy or Strategy()  # with no strategy, a new one's levels and words
     return {
@@ -349,9 +328,13 @@ def released_risks(partnership: Partnership) -> dict | None:
 
 
 def latest_release_of(partnership: Partnership) -> RiskRegisterRelease | None:
-    """The partnership's risk register as last released to the board (two queries), if it ever was."""
-    register = RiskRegister.objects.filter(partnership=partnership).first()
-    return latest_release(register) if register else None
+    """The partnership's risk register as last released to the board, if it ever was: two queries, or
+    one when the page fetched the register with the partnership (`partnership_joins`)."""
+    try:
+        register = partnership.risk_register
+    except RiskRegister.DoesNotExist:
+        return None
+    return latest_release(register)
 
 
 def release_in_report(release: RiskRegisterRelease, *, partnership: Partnership) -> dict:
@@ -370,15 +353,91 @@ def release_in_report(release: RiskRegisterRelease, *, partnership: Partnership)
     }
 
 
-def _submitted_updates(actions: list[Action], period: ReportingPeriod) -> dict[int, ProgressUpdate]:
-    updates = ProgressUpdate.objects.filter(action__in=actions, period=period, submitted_at__isnull=False)
+def _reported_actions(
+    strategy: Strategy, period: ReportingPeriod, previous_period: ReportingPeriod | None
+) -> list[Action]:
+    """The strategy's actions expected to report in the period, in plan order, rated now and before
+    (`rated_actions`), with their lead officer and lead organisation, and the names of their joint
+    leads, partners and tags (`links`, from `_links_of`).
+
+    A report names hundreds of actions under a dozen strategic ambitions: each ambition, with its
+    priority and the priority's lead, is fetched once and given to its actions rather than joined onto
+    every row."""
+    actions = list(
+        rated_actions(
+            Action.objects.filter(ambition__priority__strategy=strategy).expected_to_report(
+                period, including_closed=True
+            ),
+            period,
+            previous_period,
+        )
+        .select_related("owner", "lead_organisation")
+        .in_order()
+    )
+    ambitions = {
+        ambition.pk: ambition
+        for ambition in StrategicAmbition.objects.filter(priority__strategy=strategy).select_related(
+            "priority__lead", "priority__lead_organisation"
+        )
+    }
+    for ambition in ambitions.values():
+        ambition.priority.strategy = strategy
+    links = _links_of(strategy)
+    for action in actions:
+        action.ambition = ambitions[action.ambition_id]
+        action.links = links.get(action.pk, _NO_LINKS)
+    return actions
+
+
+# The many-to-many links of an action that a report names, by relation.
+_LINKED = {"lead_partners": "organisation", "partner_organisations": "organisation", "tags": "tag"}
+_NO_LINKS = {relation: [] for relation in _LINKED}
+
+
+def _links_of(strategy: Strategy) -> dict[int, dict[str, list[str]]]:
+    """The names of each of the strategy's actions' joint leads, partner organisations and tags, by
+    action and relation, in name order as their models sort them: one UNION ALL of the three link
+    tables, where prefetching would take a query a relation and a queryset an action."""
+
+    def names(relation: str):
+        return (
+            getattr(Action, relation)
+            .through.objects.filter(action__ambition__priority__strategy=strategy)
+            .annotate(
+                relation=Value(relation, output_field=CharField()), name=F(f"{_LINKED[relation]}__name")
+            )
+            .values_list("relation", "action_id", "name")
+        )
+
+    first, *others = (names(relation) for relation in _LINKED)
+    links: dict[int, dict[str, list[str]]] = {}
+    for relation, action_id, name in first.union(*others, all=True).order_by("name"):
+        links.setdefault(action_id, {r: [] for r in _LINKED})[relation].append(name)
+    return links
+
+
+def _action_paths(partnership: Partnership) -> Callable[[int], str]:
+    """The path of an action's page from its id, reversed once for the partnership rather than once an
+    action (the report links to every action it counts)."""
+    marker = 2**31 - 1
+    path = reverse("delivery:action_detail", kwargs={"slug": partnership.slug, "pk": marker})
+    before, after = path.rsplit(str(marker), 1)
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _submitted_updates(strategy: Strategy, period: ReportingPeriod) -> dict[int, ProgressUpdate]:
+    """The submitted updates for the period of the strategy's actions, by action."""
+    updates = ProgressUpdate.objects.filter(
+        action__ambition__priority__strategy=strategy, period=period, submitted_at__isnull=False
+    )
     return {update.action_id: update for update in updates}
 
 
-def _overdue_milestones(actions: list[Action], today: date) -> dict[int, list[Milestone]]:
+def _overdue_milestones(strategy: Strategy, today: date) -> dict[int, list[Milestone]]:
+    """The open milestones of the strategy's actions that were due before today, by action."""
     overdue_by_action: dict[int, list[Milestone]] = {}
     for milestone in Milestone.objects.filter(
-        action__in=actions, due_on__lt=today, completed_on__isnull=True
+        action__ambition__priority__strategy=strategy, due_on__lt=today, completed_on__isnull=True
     ):
         overdue_by_action.setdefault(milestone.action_id, []).append(milestone)
     return overdue_by_action
@@ -416,19 +475,20 @@ def _priority_heading(priority) -> dict:
     }
 
 
-def _item(state: ActionState, reasons: list[str]) -> dict:
+def _item(state: ActionState, reasons: list[str], url: str) -> dict:
     action, update = state.action, state.update
-    leads = [o for o in [action.lead_organisation, *action.lead_partners.all()] if o is not None]
+    leads = [action.lead_organisation.name] if action.lead_organisation else []
+    leads += action.links["lead_partners"]
     return {
         "reference": action.reference,
         "title": action.title,
-        "url": action.get_absolute_url(),
-        "lead": lead_in_words([o.name for o in leads], str(action.owner or "")),
+        "url": url,
+        "lead": lead_in_words(leads, str(action.owner or "")),
         "owner": str(action.owner or ""),
-        "organisation": ", ".join(o.name for o in leads),
-        "partners": [o.name for o in action.partner_organisations.all()],
+        "organisation": ", ".join(leads),
+        "partners": list(action.links["partner_organisations"]),
         "other_partners": action.other_partners,
-        "tags": [tag.name for tag in action.tags.all()],
+        "tags": list(action.links["tags"]),
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
         "previous_rating": state.previous_rating,
@@ -453,13 +513,13 @@ def _item(state: ActionState, reasons: list[str]) -> dict:
     }
 
 
-def _on_track(state: ActionState) -> dict:
+def _on_track(state: ActionState, url: str) -> dict:
     """An action on track, as the report lists it: reference, title, its page and its rating now."""
     action = state.action
     return {
         "reference": action.reference,
         "title": action.title,
-        "url": action.get_absolute_url(),
+        "url": url,
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
     }

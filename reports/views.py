@@ -105,6 +105,7 @@ class PlanView(StrategyChoiceMixin, PeriodChoiceMixin, TemplateView):
 
     template_name = "reports/plan.html"
     nav_section = "plan"
+    partnership_joins = ("risk_register",)
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -123,10 +124,12 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
 
     template_name = "reports/exception_report.html"
     nav_section = "reports"
+    partnership_joins = ("risk_register",)
 
     @cached_property
     def meetings(self) -> list[Meeting]:
-        return list(Meeting.objects.filter(partnership=self.partnership))
+        # With their bodies: the board paper's cover names the chosen meeting's.
+        return list(Meeting.objects.filter(partnership=self.partnership).select_related("body"))
 
     @cached_property
     def meeting(self) -> Meeting | None:
@@ -197,7 +200,7 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
             paper=paper_in_words(self.content, self.cover) if self.content else None,
             publish_form=publish_form,
             published=ExceptionReport.objects.filter(partnership=self.partnership, period=self.period)
-            .select_related("meeting", "strategy", "published_by")
+            .select_related("partnership", "meeting", "strategy", "published_by")
             .order_by("-published_at"),
             **kwargs,
         )

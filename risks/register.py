@@ -10,7 +10,9 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from accounts.models import Partnership
 from delivery.models import Action
+from priorities.models import Priority
 from risks.models import Risk, RiskRegister, RiskRegisterRelease
 from risks.scoring import IMPACT_WORDS, LIKELIHOOD_WORDS, SCALE, band_of
 
@@ -25,17 +27,31 @@ class Movement:
     WORDS = {UP: "Rising", DOWN: "Falling", SAME: "No change", NEW: "New since the last release"}
 
 
-def register_risks(register: RiskRegister):
-    """The register's risks with everything the register's content shows, in reference order."""
-    return (
+def register_set_up(partnership: Partnership) -> RiskRegister | None:
+    """The partnership's register, or None before anyone has set it up: no query when the page fetched
+    it with the partnership (`partnership_joins = ("risk_register",)`)."""
+    try:
+        register = partnership.risk_register
+    except RiskRegister.DoesNotExist:
+        return None
+    # A register made unsaved for its defaults (`RiskRegister(partnership=...)`) is not set up.
+    return register if register.pk is not None else None
+
+
+def register_risks(register: RiskRegister, *, links: bool = True):
+    """The register's risks with everything the register's content shows, in reference order; without
+    `links`, without the priorities and actions each is linked to."""
+    risks = (
         Risk.objects.filter(register=register)
         .select_related("owner", "owner_organisation__nominated_contact")
-        .prefetch_related(
-            "priorities__strategy",
-            Prefetch("actions", queryset=_linked_actions()),
-            Prefetch("treating_actions", queryset=_linked_actions()),
-        )
         .order_by("reference")
+    )
+    if not links:
+        return risks
+    return risks.prefetch_related(
+        Prefetch("priorities", queryset=Priority.objects.select_related("strategy")),
+        Prefetch("actions", queryset=_linked_actions()),
+        Prefetch("treating_actions", queryset=_linked_actions()),
     )
 
 
@@ -49,11 +65,17 @@ def latest_release(register: RiskRegister) -> RiskRegisterRelease | None:
 
 
 def register_content(
-    register: RiskRegister, *, today: date, previous: RiskRegisterRelease | None = None
+    register: RiskRegister, *, today: date, previous: RiskRegisterRelease | None = None, links: bool = True
 ) -> dict:
-    """The register's open and closed risks as they stand today, with movement since `previous`."""
+    """The register's open and closed risks as they stand today, with movement since `previous`.
+
+    Without `links`, the risks lack the priorities and actions they are linked to (three queries fewer),
+    for a page that does not show them; what is released and put in the board paper has them."""
     before = {risk["pk"]: risk for risk in (previous.content["risks"] if previous else [])}
-    risks = [_risk(risk, register, before.get(risk.pk), today) for risk in register_risks(register)]
+    risks = [
+        _risk(risk, register, before.get(risk.pk), today, links=links)
+        for risk in register_risks(register, links=links)
+    ]
     open_risks = [risk for risk in risks if risk["status"] == Risk.Status.OPEN]
     return {
         "partnership": register.partnership.name,
@@ -153,7 +175,15 @@ def _action(action: Action) -> dict:
     }
 
 
-def _risk(risk: Risk, register: RiskRegister, before: dict | None, today: date) -> dict:
+def _links(risk: Risk) -> dict:
+    return {
+        "priorities": [{"pk": p.pk, "label": f"{p.reference}. {p.title}"} for p in risk.priorities.all()],
+        "actions": [_action(a) for a in risk.actions.all()],
+        "treating_actions": [_action(a) for a in risk.treating_actions.all()],
+    }
+
+
+def _risk(risk: Risk, register: RiskRegister, before: dict | None, today: date, *, links: bool) -> dict:
     risk.register = register  # already fetched: the scores' bands and the tolerance read it
     residual = _assessment(register, risk.residual_likelihood, risk.residual_impact)
     previous_score = before["residual"]["score"] if before else None
@@ -175,9 +205,7 @@ def _risk(risk: Risk, register: RiskRegister, before: dict | None, today: date) 
         "category": risk.get_category_display(),
         "owner": str(risk.owner or ""),
         "owner_organisation": risk.owner_organisation.name,
-        "priorities": [{"pk": p.pk, "label": f"{p.reference}. {p.title}"} for p in risk.priorities.all()],
-        "actions": [_action(a) for a in risk.actions.all()],
-        "treating_actions": [_action(a) for a in risk.treating_actions.all()],
+        **(_links(risk) if links else {}),
         "existing_controls": risk.existing_controls,
         "further_actions": risk.further_actions,
         "inherent": _assessment(register, risk.inherent_likelihood, risk.inherent_impact),

@@ -21,6 +21,7 @@ from core.links import site_url
 from delivery.models import ReportingPeriod
 from delivery.services.reminders import Due, PeriodDue, ReminderKind, RemindersNotSent
 from risks.models import Risk, RiskRegister, RiskReview, RiskReviewReminder
+from risks.register import register_set_up
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,18 @@ class ReviewStatus:
         return self.open_count - self.reviewed_count
 
 
-def review_status(*, partnership: Partnership, today: date) -> ReviewStatus:
-    """The review counts the register page shows (three queries whatever the number of risks)."""
-    register = RiskRegister.objects.filter(partnership=partnership).first()
-    period = ReportingPeriod.objects.for_partnership(partnership).latest_open()
+def review_status(
+    *, partnership: Partnership, today: date, open_periods: list[ReportingPeriod] | None = None
+) -> ReviewStatus:
+    """The review counts the register page shows (at most three queries whatever the number of risks).
+
+    `open_periods`: the partnership's open periods, newest first, when the page has read them already
+    (`delivery.context_processors.open_periods`)."""
+    register = register_set_up(partnership)
+    if open_periods is None:
+        period = ReportingPeriod.objects.for_partnership(partnership).latest_open()
+    else:
+        period = next(iter(open_periods), None)
     counts = {"open_count": 0, "reviewed_count": 0, "overdue_count": 0}
     if register is not None:
         # With no period open, `period=None` matches no review: none is counted as reviewed.

@@ -6,18 +6,20 @@ organisation's nominated contact) sees and reviews their own risks at any time.
 """
 
 import rules
+from django.db.models import Q
 
-from accounts.rules import is_partnership_administrator
+from accounts.rules import asked_once_per_page, is_partnership_administrator
 
 
 @rules.predicate
 def chairs_a_body_of(user, partnership) -> bool:
-    """The person chairs, or is vice-chair of, one of the partnership's boards or groups."""
+    """The person chairs, or is vice-chair of, one of the partnership's boards or groups (one query,
+    once a page: a register page asks it for each of its checks)."""
     partnership_id = getattr(partnership, "pk", partnership)
-    return (
-        user.bodies_chaired.filter(partnership_id=partnership_id).exists()
-        or user.bodies_vice_chaired.filter(partnership_id=partnership_id).exists()
+    bodies = user.bodies_chaired.model.objects.filter(
+        Q(chair=user) | Q(vice_chair=user), partnership_id=partnership_id
     )
+    return asked_once_per_page(user, partnership_id, "chairs_a_body", bodies.exists)
 
 
 @rules.predicate

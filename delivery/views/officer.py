@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,6 +17,7 @@ from core.conflicts import EditConflict, EditConflictMixin, differences, form_di
 from core.dates import long_date
 from core.limits import whole_number
 from core.ratings import direction_of_travel
+from delivery.context_processors import open_periods
 from delivery.filters import REFERENCE, ActionFilter
 from delivery.forms.officer import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
 from delivery.history import action_changes
@@ -30,32 +32,41 @@ class MyActionsView(StrategyChoiceMixin, TemplateView):
 
     One strategy at a time, the current one unless ?strategy= chooses another or all of them. The
     updates owed are counted for the strategy shown, and those owed on the person's other strategies
-    are said beside them, so that choosing one plan hides no return. Several periods may be open at
-    once (an earlier one kept open, or unlocked, for late returns): the periods are listed earliest
-    first, so late returns come before the current period's, with one query for each open period.
-    Actions from more than one strategy are grouped by strategy, as the priorities' "1." and "1.1"
-    recur in each.
+    are said beside them, so that choosing one plan hides no return: the navigation's count of every
+    update owed (`open_periods`) gives the whole, and is the count itself when there is one strategy.
+    Several periods may be open at once (an earlier one kept open, or unlocked, for late returns): the
+    periods are listed earliest first, so late returns come before the current period's. Actions from
+    more than one strategy are grouped by strategy, as the priorities' "1." and "1.1" recur in each.
+
+    A priority's lead may answer for hundreds of actions, so they come `paginate_by` a page (?page=):
+    one query reads the order of them all (how many, and whether they span strategies), and one reads
+    the page's actions with their return for each open period (`with_returns`).
     """
 
     template_name = "delivery/my_actions.html"
     nav_section = "my_actions"
     offers_all_strategies = True
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        everything_mine = Action.objects.for_partnership(self.partnership).for_person(self.request.user)
-        mine = everything_mine
-        if self.strategy is not None:
+        mine = Action.objects.for_partnership(self.partnership).for_person(self.request.user)
+        everywhere = sorted(open_periods(self.request), key=lambda period: period.starts_on)
+        if self.strategy is None or len(self.strategies) == 1:
+            periods, owed_elsewhere = everywhere, 0
+        else:
             mine = mine.filter(ambition__priority__strategy=self.strategy)
-        open_periods = ReportingPeriod.objects.for_partnership(self.partnership).open()
-        periods = list(open_periods.with_updates_owed(mine).order_by("starts_on"))
-        owed_elsewhere = (
-            sum(p.updates_owed for p in open_periods.with_updates_owed(everything_mine))
-            - sum(p.updates_owed for p in periods)
-            if self.strategy is not None
-            else 0
-        )
+            periods = list(
+                ReportingPeriod.objects.for_partnership(self.partnership)
+                .open()
+                .with_updates_owed(mine)
+                .order_by("starts_on")
+            )
+            owed_elsewhere = sum(p.updates_owed for p in everywhere) - sum(p.updates_owed for p in periods)
+        in_order = list(mine.order_by(*REFERENCE).values_list("pk", "ambition__priority__strategy"))
+        page = Paginator(in_order, self.paginate_by).get_page(self.request.GET.get("page"))
         actions = list(
-            mine.select_related(
+            with_returns(Action.objects.filter(pk__in=[pk for pk, _ in page]), periods)
+            .select_related(
                 "ambition__priority__strategy",
                 "ambition__priority__lead_organisation",
                 "ambition__priority__lead",
@@ -67,27 +78,66 @@ class MyActionsView(StrategyChoiceMixin, TemplateView):
         )
         today = timezone.localdate()
         for action in actions:
-            action.returns = []
             action.overdue = action.is_overdue(today)
-        by_pk = {action.pk: action for action in actions}
-        for period in periods:
-            for expected in mine.expected_to_report(period).with_update_for(period):
-                by_pk[expected.pk].returns.append((period, expected.update_state(period, today)))
-        several_strategies = len({action.ambition.priority.strategy_id for action in actions}) > 1
+            action.returns = []
+            for period in periods:
+                if getattr(action, f"is_expected_in_{period.pk}"):
+                    # What `with_update_for` would annotate for this period, so `update_state` reads it.
+                    action.period_update_exists = getattr(action, f"update_exists_in_{period.pk}")
+                    action.period_update_submitted_at = getattr(action, f"submitted_at_in_{period.pk}")
+                    action.returns.append((period, action.update_state(period, today)))
         return super().get_context_data(
             periods=periods,
             actions=actions,
+            page_obj=page,
+            page_numbers=page_numbers(page),
             today=today,
-            several_strategies=several_strategies,
+            several_strategies=len({strategy for _, strategy in in_order}) > 1,
             owed_elsewhere=owed_elsewhere,
             offer_strategy_choice=len(self.strategies) > 1,
             **kwargs,
         )
 
 
+def with_returns(actions: QuerySet[Action], periods: list[ReportingPeriod]) -> QuerySet[Action]:
+    """Annotate, for each period, whether each action is expected to report in it
+    (`is_expected_in_<period pk>`) and its update for it as `with_update_for` does (`update_exists_in_…`,
+    `submitted_at_in_…`): correlated subqueries, so that every open period's returns come in the query
+    that fetches the actions."""
+    for period in periods:
+        update = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
+        expected = Action.objects.expected_to_report(period).filter(pk=OuterRef("pk"))
+        actions = actions.annotate(
+            **{
+                f"is_expected_in_{period.pk}": Exists(expected),
+                f"update_exists_in_{period.pk}": Exists(update),
+                f"submitted_at_in_{period.pk}": Subquery(update.values("submitted_at")[:1]),
+            }
+        )
+    return actions
+
+
+def period_for_update(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The period an action's update form opens on when none is named, among the open periods (earliest
+    first, each annotated `updates_owed` for the action): the earliest the action owes an update, as a
+    late return comes first, else the latest."""
+    owed = [period for period in periods if period.updates_owed]
+    return owed[0] if owed else (periods[-1] if periods else None)
+
+
+def page_numbers(page: Page) -> list[int | None]:
+    """The page numbers GOV.UK pagination shows: the first, the last, the current one and those beside
+    it, with None where pages are left out (`includes/_pagination.html`)."""
+    return [
+        None if number == Paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
+
+
 class ActionListView(PartnershipMixin, FilterView):
     """The whole delivery plan, filterable, sortable and paginated, with filters kept in the URL, in
-    the words of the strategy chosen (`ActionFilter`)."""
+    the words of the strategy chosen (`ActionFilter`). Each row's joint leads, partners and tags are
+    prefetched as plain lists (`to_attr`), so that a row reads them without a manager or queryset."""
 
     filterset_class = ActionFilter
     template_name = "delivery/action_list.html"
@@ -102,7 +152,11 @@ class ActionListView(PartnershipMixin, FilterView):
         return (
             Action.objects.for_partnership(self.partnership)
             .select_related("ambition__priority__strategy", "owner", "lead_organisation")
-            .prefetch_related("lead_partners", "partner_organisations", "tags")
+            .prefetch_related(
+                Prefetch("lead_partners", to_attr="joint_leads"),
+                Prefetch("partner_organisations", to_attr="partners"),
+                Prefetch("tags", to_attr="tag_list"),
+            )
             .with_latest_update()
         )
 
@@ -111,13 +165,19 @@ class ActionListView(PartnershipMixin, FilterView):
         today = timezone.localdate()
         for action in context["actions"]:
             action.overdue = action.is_overdue(today)
+            action.lead_words = action.lead_in_words(joint=action.joint_leads)
+        if context["is_paginated"]:
+            context["page_numbers"] = page_numbers(context["page_obj"])
         return context
 
 
 class ActionMixin(PartnershipMixin):
-    """Fetch the action in the URL through the partnership, with what its pages show."""
+    """Fetch the action in the URL through the partnership, with what its pages show: its plan, lead
+    and owner, and the many-to-many relations the page names in `action_prefetch` (its delegates,
+    which the permission rules read, unless a page says otherwise)."""
 
     url_objects = ("action",)
+    action_prefetch: tuple[str, ...] = ("delegates",)
 
     @cached_property
     def action(self) -> Action:
@@ -130,7 +190,7 @@ class ActionMixin(PartnershipMixin):
                 "owner",
                 "lead_organisation",
             )
-            .prefetch_related("delegates", "partner_organisations", "lead_partners", "tags"),
+            .prefetch_related(*self.action_prefetch),
             pk=self.kwargs["pk"],
         )
 
@@ -143,6 +203,7 @@ class ActionDetailView(ActionMixin, DetailView):
 
     template_name = "delivery/action_detail.html"
     nav_section = "actions"
+    action_prefetch = ("delegates", "partner_organisations", "lead_partners", "tags")
 
     def get_object(self, queryset=None):
         return self.action
@@ -153,10 +214,16 @@ class ActionDetailView(ActionMixin, DetailView):
         if not self.request.user.has_perm("delivery.update_action", action):
             updates = updates.filter(submitted_at__isnull=False)  # drafts only for who may edit them
         updates = list(updates)
+        # Every period in order, each with whether the action owes it an update: the period before each
+        # update's, and the open period its "Update progress" button opens, from one query.
+        periods = list(
+            ReportingPeriod.objects.for_partnership(self.partnership)
+            .with_updates_owed(Action.objects.filter(pk=action.pk))
+            .order_by("starts_on")
+        )
         # Each submitted update against the submitted update for the period before it, as every page does.
         rating_in = {u.period_id: u.rating for u in updates if u.is_submitted}
-        periods = ReportingPeriod.objects.for_partnership(self.partnership).order_by("starts_on")
-        period_ids = list(periods.values_list("pk", flat=True))
+        period_ids = [period.pk for period in periods]
         period_before = dict(zip(period_ids[1:], period_ids, strict=False))
         for update in updates:
             if update.is_submitted:
@@ -166,7 +233,7 @@ class ActionDetailView(ActionMixin, DetailView):
             milestones=Milestone.objects.filter(action=action),
             updates=updates,
             changes=action_changes(action),
-            period=ReportingPeriod.objects.for_partnership(self.partnership).open().for_update_of(action),
+            period=period_for_update([period for period in periods if period.is_open]),
             today=today,
             is_overdue=action.is_overdue(today),
             strategy=action.ambition.priority.strategy,
@@ -186,7 +253,7 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
 
     The period is the one in the address (`progress_update_for`), fetched through the partnership;
     without one (`progress_update`), the earliest open period the action owes, else the latest open
-    (`ReportingPeriodQuerySet.for_update_of`); the form posts to the address of its period either
+    (`period_for_update`); the form posts to the address of its period either
     way, so that it saves to the period it showed. A locked period shows no form and refuses a save.
     A form opened before someone else saved the update, or changed a milestone it would change, is
     answered 409 with what differs, the user's answers kept (`core.conflicts`).
@@ -208,15 +275,21 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
         )
 
     @cached_property
-    def open_periods(self):
-        return ReportingPeriod.objects.for_partnership(self.partnership).open()
+    def open_periods_owed(self) -> list[ReportingPeriod]:
+        """The open periods, earliest first, each with whether the action owes it an update."""
+        return list(
+            ReportingPeriod.objects.for_partnership(self.partnership)
+            .open()
+            .with_updates_owed(Action.objects.filter(pk=self.action.pk))
+            .order_by("starts_on")
+        )
 
     @cached_property
     def period(self) -> ReportingPeriod | None:
         """The open period the update is for; None when the named period is locked or none is open."""
         if self.named_period is not None:
             return self.named_period if self.named_period.is_open else None
-        return self.open_periods.for_update_of(self.action)
+        return period_for_update(self.open_periods_owed)
 
     @cached_property
     def update(self) -> ProgressUpdate:
@@ -301,8 +374,7 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         update = self.update if self.period else None
-        owed = self.open_periods.with_updates_owed(Action.objects.filter(pk=self.action.pk))
-        also_owed = [p for p in owed.filter(updates_owed__gt=0).order_by("starts_on") if p != self.period]
+        also_owed = [p for p in self.open_periods_owed if p.updates_owed and p != self.period]
         # Context for the writer: the last submitted update before this period, and the open milestones.
         previous_update = (
             self.action.progress_updates.filter(

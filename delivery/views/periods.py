@@ -5,6 +5,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,6 +23,7 @@ from delivery.forms.periods import (
 from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
 from delivery.services.reminders import UPDATE_REMINDERS, reminders_send_now_and_say
+from delivery.views.officer import page_numbers
 
 
 class ReportingPeriodListView(PartnershipMixin, TemplateView):
@@ -84,28 +86,37 @@ class ReportingPeriodMixin(PartnershipMixin):
 
 
 class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
-    """Who has and has not reported for a period: each expected action's return, with counts."""
+    """Who has and has not reported for a period: the counts of its returns, then each expected
+    action's return, `paginate_by` a page (?page=) in plan order. Once the deadline has passed every
+    return not submitted is late, so the late count is the outstanding one."""
 
     template_name = "delivery/period_detail.html"
     nav_section = "manage"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         period, today = self.period, timezone.localdate()
-        actions = list(
+        expected = (
             Action.objects.for_partnership(self.partnership)
             .expected_to_report(period)
             .with_update_for(period)
             .select_related("owner", "ambition__priority__strategy", "lead_organisation__nominated_contact")
             .in_order()
         )
+        counts = period.return_counts()
+        paginator = Paginator(expected, self.paginate_by)
+        paginator.count = counts.expected  # counted with the returns: no second count of the same actions
+        page = paginator.get_page(self.request.GET.get("page"))
         is_past_deadline = period.is_past_deadline(today)
-        for action in actions:
+        for action in page:
             action.return_state = action.period_return()
             action.is_late = action.return_state != "submitted" and is_past_deadline
         return super().get_context_data(
-            actions=actions,
-            counts=period.return_counts(),
-            late_count=sum(1 for action in actions if action.is_late),
+            actions=page.object_list,
+            page_obj=page,
+            page_numbers=page_numbers(page),
+            counts=counts,
+            late_count=counts.outstanding if is_past_deadline else 0,
             is_past_deadline=is_past_deadline,
             history=period.history.select_related("history_user").order_by("-history_date", "-history_id"),
             today=today,

@@ -32,16 +32,18 @@ class IndicatorFormMixin:
     permission_required = "indicators.manage_indicators"
     nav_section = "indicators"
 
+    @cached_property
+    def strategies(self) -> list[Strategy]:
+        return list(Strategy.objects.for_partnership(self.partnership))
+
     def get_form(self, form_class=None):
-        return IndicatorForm(**self.get_form_kwargs(), partnership=self.partnership)
+        return IndicatorForm(
+            **self.get_form_kwargs(), partnership=self.partnership, strategies=self.strategies
+        )
 
 
 class IndicatorCreateView(IndicatorFormMixin, PartnershipMixin, FormView):
     """Add an indicator to a strategy (by default the one chosen on the list, else the current one)."""
-
-    @cached_property
-    def strategies(self) -> list[Strategy]:
-        return list(Strategy.objects.for_partnership(self.partnership))
 
     def opened_strategy(self) -> Strategy | None:
         chosen = self.request.GET.get("strategy", "")
@@ -134,16 +136,18 @@ class ValueEnterView(EditConflictMixin, IndicatorMixin, FormView):
             ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["period_pk"]
         )
 
-    def saved_value(self) -> IndicatorValue | None:
-        return (
-            IndicatorValue.objects.filter(indicator=self.indicator, period=self.period)
-            .select_related("entered_by")
-            .first()
+    @cached_property
+    def values_to_here(self) -> list[IndicatorValue]:
+        """The value entered for the period, if any, and the latest before it: one query for both."""
+        return list(
+            self.indicator.values.filter(period__starts_on__lte=self.period.starts_on)
+            .select_related("period", "entered_by")
+            .order_by("-period__starts_on")[:2]
         )
 
     @cached_property
     def entry(self) -> IndicatorValue | None:
-        return self.saved_value()
+        return next((v for v in self.values_to_here if v.period_id == self.period.pk), None)
 
     def edited_record(self) -> IndicatorValue | None:
         return self.entry
@@ -213,12 +217,7 @@ class ValueEnterView(EditConflictMixin, IndicatorMixin, FormView):
 
     def get_context_data(self, **kwargs):
         indicator, period = self.indicator, self.period
-        previous = (
-            indicator.values.filter(period__starts_on__lt=period.starts_on)
-            .select_related("period")
-            .order_by("-period__starts_on")
-            .first()
-        )
+        previous = next((v for v in self.values_to_here if v.period_id != period.pk), None)
         target = target_of(indicator, period)
         return super().get_context_data(
             period=period,

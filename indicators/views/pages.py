@@ -1,14 +1,14 @@
 """The indicators' pages for every member: the list for a strategy, and one indicator with its trend and
 every value."""
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from accounts.tenancy import PartnershipMixin
 from core.dates import financial_year_label, financial_year_of
-from delivery.models import ReportingPeriod
+from delivery.context_processors import latest_open_period, open_periods
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import number_as_text
 from indicators.standing import indicators_with_targets, standing_of, target_of, value_in_words
@@ -33,25 +33,22 @@ class IndicatorListView(StrategyChoiceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         strategy = self.strategy
+        period = latest_open_period(self.request)
         indicators = (
             list(
                 indicators_with_targets(Indicator.objects.filter(strategy=strategy))
                 .select_related("ambition__priority")
+                .annotate(
+                    has_value_now=Exists(
+                        IndicatorValue.objects.filter(indicator=OuterRef("pk"), period=period)
+                    )
+                )
                 .order_by(*IN_ORDER)
             )
             if strategy
             else []
         )
-        period = ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
-        entered = (
-            set(
-                IndicatorValue.objects.filter(indicator__in=indicators, period=period).values_list(
-                    "indicator_id", flat=True
-                )
-            )
-            if period and indicators
-            else set()
-        )
+        entered = {indicator.pk for indicator in indicators if indicator.has_value_now}
         groups: list[dict] = []
         for indicator, standing in zip(indicators, standing_of(indicators, period=None), strict=True):
             if not groups or groups[-1]["priority_pk"] != indicator.priority_id:
@@ -150,11 +147,7 @@ class IndicatorDetailView(IndicatorMixin, TemplateView):
                 (financial_year_label(t.financial_year), value_in_words(t.value, indicator.unit))
                 for t in indicator.targets.all()
             ],
-            open_periods=list(
-                ReportingPeriod.objects.for_partnership(self.partnership).open().order_by("starts_on")
-            )
-            if can_enter
-            else [],
+            open_periods=list(reversed(open_periods(self.request))) if can_enter else [],
             strategy=indicator.strategy,
             tolerance=number_as_text(indicator.tolerance_percent),
             **kwargs,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from accounts.models import Organisation, User
 from core.conflicts import EditConflict
@@ -33,15 +33,19 @@ class AttendanceRow:
     person: User | None = None
 
 
-def attendance_version(meeting: Meeting) -> str:
+def attendance_version(meeting: Meeting, *, recorded: list[Attendance] | None = None) -> str:
     """The version of a meeting's attendance, for the edit-conflict check (core.conflicts): how many
     rows and when the newest was saved; "" when none is recorded. Every save replaces the rows, so any
-    save since a form was opened changes it."""
-    summary = Attendance.objects.filter(meeting=meeting).aggregate(latest=Max("updated_at"))
+    save since a form was opened changes it. `recorded`: every row, when the page has read them."""
+    if recorded is None:
+        summary = Attendance.objects.filter(meeting=meeting).aggregate(
+            latest=Max("updated_at"), count=Count("pk")
+        )
+    else:
+        summary = {"latest": max((a.updated_at for a in recorded), default=None), "count": len(recorded)}
     if summary["latest"] is None:
         return ""
-    count = Attendance.objects.filter(meeting=meeting).count()
-    return f"{count}:{summary['latest'].isoformat()}"
+    return f"{summary['count']}:{summary['latest'].isoformat()}"
 
 
 def row_error_key(index: int, name: str) -> str:

@@ -51,7 +51,7 @@ class AttendanceRecordView(MeetingInUrlMixin, PartnershipMixin, EditConflictMixi
         return None  # the version is the attendance's as a whole: see get_initial and versions_now
 
     def get_initial(self):
-        return {VERSION_FIELD: attendance_version(self.meeting)}
+        return {VERSION_FIELD: attendance_version(self.meeting, recorded=self.recorded)}
 
     def versions_now(self, saved):
         return {VERSION_FIELD: attendance_version(self.meeting)}

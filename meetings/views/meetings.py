@@ -16,7 +16,7 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin
 from core.forms import add_service_errors
 from meetings.forms.meetings import BodyForm, MeetingForm
-from meetings.models import AgendaItem, BoardAction, Body, Meeting
+from meetings.models import AgendaItem, Attendance, BoardAction, Body, Meeting
 from meetings.services.board_asks import reports_with_board_asks
 from meetings.services.meetings import body_create, body_update, meeting_create, meeting_update
 from meetings.views import MeetingInUrlMixin
@@ -73,11 +73,21 @@ class MeetingDetailView(PartnershipMixin, DetailView):
                         "action__ambition__priority__strategy"
                     ).prefetch_related("documents"),
                 ),
-                "board_actions__owner",
-                "board_actions__owner_organisation",
-                "board_actions__action__ambition__priority__strategy",
-                "exception_reports__period",
-                "attendances__organisation",  # attendance, grouped by organisation (_meeting_attendance.html)
+                Prefetch(
+                    "board_actions",
+                    queryset=BoardAction.objects.select_related(
+                        "owner", "owner_organisation", "action__ambition__priority__strategy"
+                    ),
+                ),
+                # The reports app holds the exception reports, and comes after this one: named by the relation.
+                Prefetch(
+                    "exception_reports",
+                    queryset=Meeting._meta.get_field(
+                        "exception_reports"
+                    ).related_model.objects.select_related("period"),
+                ),
+                # Attendance, grouped by organisation (_meeting_attendance.html).
+                Prefetch("attendances", queryset=Attendance.objects.select_related("organisation")),
             ),
             pk=self.kwargs["pk"],
         )

@@ -18,9 +18,9 @@ from priorities.forms import (
 from priorities.models import Consultation, SignOff
 from priorities.services import (
     SIGN_OFF_STATUSES,
+    SignOffRow,
     consultation_create,
     sign_off_record,
-    sign_off_rows,
 )
 from priorities.views.strategies import FormPageMixin, RecordEditView, StrategyMixin
 
@@ -88,18 +88,23 @@ class SignOffEditView(EditConflictMixin, StrategyMixin, FormView):
     template_name = "priorities/sign_off_form.html"
 
     @cached_property
-    def organisation(self) -> Organisation:
+    def row(self) -> SignOffRow:
+        """The responsible authority chosen in the address, with its sign-off if one is recorded."""
         wanted = whole_number(self.request.GET.get("organisation", ""))
         if wanted is None:
             raise Http404("Choose a responsible authority")
-        rows = {row.organisation.pk: row for row in sign_off_rows(self.strategy)}
+        rows = {row.organisation.pk: row for row in self.sign_off_rows}
         if wanted not in rows:
             raise Http404("No such responsible authority")
-        return rows[wanted].organisation
+        return rows[wanted]
 
-    @cached_property
+    @property
+    def organisation(self) -> Organisation:
+        return self.row.organisation
+
+    @property
     def sign_off(self) -> SignOff | None:
-        return SignOff.objects.filter(strategy=self.strategy, organisation=self.organisation).first()
+        return self.row.sign_off
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.organisation}

@@ -5,7 +5,7 @@ import copy
 from crispy_forms_gds.choices import Choice
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from priorities.forms import (
     StrategyForm,
     StrategyTransitionForm,
 )
-from priorities.models import StrategicAmbition, Strategy
+from priorities.models import SignOff, StrategicAmbition, Strategy
 from priorities.services import (
     SIGN_OFF_STATUSES,
     TRANSITIONS,
@@ -30,6 +30,11 @@ from priorities.services import (
     strategy_transition,
     strategy_update,
 )
+
+
+def sign_offs_with_organisations() -> Prefetch:
+    """A strategy's sign-offs with their organisations, as `sign_off_rows` reads them."""
+    return Prefetch("sign_offs", queryset=SignOff.objects.select_related("organisation"))
 
 
 def priorities_with_leads_and_ambitions(strategy):
@@ -83,7 +88,7 @@ class StrategyDetailView(PartnershipMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             Strategy.objects.for_partnership(self.partnership).prefetch_related(
-                "consultations", "sign_offs__organisation"
+                "consultations", sign_offs_with_organisations()
             ),
             pk=self.kwargs["pk"],
         )
@@ -186,6 +191,12 @@ class StrategyMixin(PartnershipMixin):
             pk=self.kwargs["pk"],
         )
 
+    @cached_property
+    def sign_off_rows(self) -> list:
+        """The strategy's `sign_off_rows`, read once for the page (its sign-offs in one query)."""
+        prefetch_related_objects([self.strategy], sign_offs_with_organisations())
+        return sign_off_rows(self.strategy)
+
 
 class StrategyEditView(StrategyMixin, RecordEditView):
     """Change a strategy's title, dates, texts, reporting rhythm and plan shape."""
@@ -228,7 +239,7 @@ class StrategyTransitionView(StrategyMixin, FormView):
 
     @cached_property
     def not_agreed(self):
-        return strategy_not_agreed_by(self.strategy)
+        return strategy_not_agreed_by(self.strategy, rows=self.sign_off_rows)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "choices": self.choices()}
@@ -270,6 +281,6 @@ class StrategyTransitionView(StrategyMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             strategy=self.strategy,
-            sign_off_rows=sign_off_rows(self.strategy),
+            sign_off_rows=self.sign_off_rows,
             **kwargs,
         )

@@ -39,7 +39,7 @@ class PriorityMixin(PartnershipMixin):
     def priority(self) -> Priority:
         return get_object_or_404(
             Priority.objects.filter(strategy__partnership=self.partnership).select_related(
-                "strategy__partnership"
+                "strategy__partnership", "lead"
             ),
             pk=self.kwargs["pk"],
         )

@@ -224,6 +224,10 @@ class RiskForm(forms.ModelForm):
         )
         self.fields["actions"].queryset = partnership_actions(partnership)
         self.fields["treating_actions"].queryset = partnership_actions(partnership)
+        # Both lists offer the same actions: one reading of them draws both.
+        self.fields["actions"].choices = self.fields["treating_actions"].choices = self.fields[
+            "actions"
+        ].choices
         _scale_setup(self)
         self.fields["category"].choices = Risk.Category.choices  # no empty choice among the radios
         target = self.fields["target_score"]

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from delivery.context_processors import open_periods
 from risks.reminders import review_status as review_status_of
 from risks.scoring import Band
 
@@ -29,9 +30,15 @@ def review_status(context, partnership):
     """How the open risks' reviews stand for the latest open period, for those who see the register in
     preparation: `{% review_status partnership %}` (the button to send reminders is the
     administrators')."""
-    user = context["user"]
+    user, request = context["user"], context.get("request")
     shown = user.has_perm("risks.see_register_in_preparation", partnership)
-    status = review_status_of(partnership=partnership, today=timezone.localdate()) if shown else None
+    status = None
+    if shown:
+        status = review_status_of(
+            partnership=partnership,
+            today=timezone.localdate(),
+            open_periods=open_periods(request) if getattr(request, "partnership", None) else None,
+        )
     return {
         "shown": shown,
         "status": status,

@@ -24,7 +24,7 @@ from core.dates import long_date
 from core.forms import add_service_errors
 from risks.forms.register import HeatMapCellForm, RegisterReleaseForm, RegisterSettingsForm
 from risks.models import Risk, RiskRegister, RiskRegisterRelease
-from risks.register import Movement, heat_map, latest_release, register_content
+from risks.register import Movement, heat_map, latest_release, register_content, register_set_up
 from risks.scoring import IMPACT_WORDS, LIKELIHOOD_WORDS, score_of
 from risks.services import register_release, register_settings_save
 
@@ -52,11 +52,12 @@ class RegisterMixin(PartnershipMixin):
     the viewer's own risks."""
 
     nav_section = "risks"
+    partnership_joins = ("risk_register",)
 
     @cached_property
     def register(self) -> RiskRegister | None:
         """The partnership's register, or None before anyone has set it up: showing it makes none."""
-        return RiskRegister.objects.select_related("partnership").filter(partnership=self.partnership).first()
+        return register_set_up(self.partnership)
 
     @cached_property
     def can_see_live(self) -> bool:
@@ -82,11 +83,13 @@ class RegisterMixin(PartnershipMixin):
             return set(Risk.objects.for_partnership(self.partnership).values_list("pk", flat=True))
         return {risk.pk for risk in self.own_risks}
 
-    def shown(self, content: dict | None, page_url: str) -> dict:
+    def shown(self, content: dict | None, page_url: str, *, live: bool = False) -> dict:
         """What the register's includes need to draw `content` on a page at `page_url`: the risks in
-        the heat-map cell chosen in the address (`?likelihood=&impact=`), else all of them."""
+        the heat-map cell chosen in the address (`?likelihood=&impact=`), else all of them. `live`:
+        the content is the register as it stands, so its risks are every risk there is to link to."""
         cell = HeatMapCellForm(self.request.GET).cell
         risks = (content or {}).get("risks") or []
+        linkable = {risk["pk"] for risk in risks} if live else self.linkable
         chosen = None
         if cell is not None:
             likelihood, impact = cell
@@ -108,7 +111,7 @@ class RegisterMixin(PartnershipMixin):
             "shown_risks": risks,
             "chosen_cell": chosen,
             "heat_map_url": page_url,
-            "linkable": self.linkable,
+            "linkable": linkable,
             "own_risks": self.own_risks,
             "can_see_live": self.can_see_live,
             "register": self.register,
@@ -127,7 +130,7 @@ class RegisterView(RegisterMixin, TemplateView):
         release = latest_release(register) if register else None
         if self.can_see_live:
             content = (
-                register_content(register, today=today, previous=release)
+                register_content(register, today=today, previous=release, links=False)
                 if register
                 else empty_content(partnership, today=today)
             )
@@ -137,7 +140,7 @@ class RegisterView(RegisterMixin, TemplateView):
             release=release,
             can_release=self.can_see_live and user.has_perm("risks.release_register", partnership),
             can_manage=user.has_perm("risks.manage_risks", partnership),
-            **self.shown(content, self.request.path),
+            **self.shown(content, self.request.path, live=self.can_see_live),
             **kwargs,
         )
 
@@ -188,7 +191,9 @@ class RegisterReleaseView(EditConflictMixin, RegisterMixin, FormView):
         register = self.register
         release = latest_release(register) if register else None
         content = (
-            register_content(register, today=timezone.localdate(), previous=release) if register else None
+            register_content(register, today=timezone.localdate(), previous=release, links=False)
+            if register
+            else None
         )
         changes = [
             risk

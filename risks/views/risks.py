@@ -18,12 +18,14 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import VERSION_FIELD, EditConflict, EditConflictMixin, differences
 from core.forms import add_service_errors
 from core.history import Names, revisions
+from delivery.context_processors import latest_open_period
 from delivery.history import partnership_lookups
 from delivery.models import Action, ReportingPeriod
 from delivery.services.reminders import reminders_send_now_and_say
 from priorities.models import Priority
 from risks.forms.risks import RiskForm, RiskReviewForm
 from risks.models import Risk, RiskRegister, RiskReview
+from risks.register import register_set_up
 from risks.reminders import REVIEW_REMINDERS
 from risks.services import REVIEW_FIELDS, register_of, risk_review_save, risk_save
 
@@ -106,7 +108,7 @@ class RiskDetailView(RiskMixin, DetailView):
             reviews=risk.reviews.select_related("period", "reviewed_by").order_by("-period__starts_on"),
             changes=risk_changes(risk),
             target_band=risk.register.band(risk.target_score),
-            period=ReportingPeriod.objects.for_partnership(self.partnership).latest_open(),
+            period=latest_open_period(self.request),
             is_review_overdue=risk.status == Risk.Status.OPEN and risk.review_on < timezone.localdate(),
             **kwargs,
         )
@@ -118,13 +120,12 @@ class RiskCreateView(PartnershipMixin, FormView):
     permission_required = "risks.manage_risks"
     template_name = "risks/risk_form.html"
     nav_section = "risks"
+    partnership_joins = ("risk_register",)
 
     @cached_property
     def register(self) -> RiskRegister:
         """The partnership's register; one not yet made is made only when a risk is saved to it."""
-        return RiskRegister.objects.filter(partnership=self.partnership).first() or RiskRegister(
-            partnership=self.partnership
-        )
+        return register_set_up(self.partnership) or RiskRegister(partnership=self.partnership)
 
     def get_form(self, form_class=None):
         return RiskForm(**self.get_form_kwargs(), register=self.register, button="Add risk")
@@ -201,7 +202,7 @@ class RiskReviewView(EditConflictMixin, RiskMixin, FormView):
 
     @cached_property
     def period(self) -> ReportingPeriod | None:
-        return ReportingPeriod.objects.for_partnership(self.partnership).latest_open()
+        return latest_open_period(self.request)
 
     def saved_review(self) -> RiskReview | None:
         return RiskReview.objects.filter(risk=self.risk, period=self.period).first()

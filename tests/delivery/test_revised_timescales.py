@@ -225,7 +225,7 @@ def state(action):
     return ActionState(
         action=action,
         update=None,
-        previous=None,
+        previous_rating=None,
         overdue_milestones=[],
         period=PERIOD,
         today=datetime.date(2027, 1, 10),
@@ -261,7 +261,7 @@ def test_a_revision_is_reported_once_from_the_day_after_the_previous_periods_dea
     after_q2 = ActionState(
         action=revised,
         update=None,
-        previous=None,
+        previous_rating=None,
         overdue_milestones=[],
         period=PERIOD,
         today=datetime.date(2027, 1, 10),

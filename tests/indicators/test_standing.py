@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.dates import financial_year_label
+from delivery.context_processors import latest_open_period
 from delivery.models import ReportingPeriod
 from indicators import forms, standing
 from indicators.models import Indicator
@@ -193,7 +194,9 @@ def test_a_financial_year_is_written_as_uk_public_bodies_write_it(year, label):
 
 
 def test_the_indicator_pages_share_one_helper_for_each_thing():
-    """The target, the financial year's label and the number reader each have one home."""
+    """The target, the financial year's label, the number reader and the latest open period each have
+    one home."""
     assert pages.target_of is editing.target_of is standing.target_of
-    assert not hasattr(standing, "_target_for") and not hasattr(pages, "latest_open_period")
+    assert not hasattr(standing, "_target_for")
+    assert getattr(pages, "latest_open_period", latest_open_period) is latest_open_period
     assert not hasattr(forms, "year_label") and not hasattr(forms, "number_from_text")

@@ -21,11 +21,10 @@ PERIOD = ReportingPeriod(
 def state(*, rating=None, previous=None, action=None, milestones=(), today=TODAY, **update_fields):
     action = action or Action(status=Action.Status.IN_PROGRESS, due_on=datetime.date(2027, 3, 31))
     update = ProgressUpdate(rating=rating, **update_fields) if rating else None
-    before = ProgressUpdate(rating=previous) if previous else None
     return ActionState(
         action=action,
         update=update,
-        previous=before,
+        previous_rating=previous,
         overdue_milestones=list(milestones),
         period=PERIOD,
         today=today,
