@@ -193,6 +193,14 @@ class ReportingPeriod(TimeStampedModel):
         return earlier.order_by("-starts_on").first()
 
 
+def period_for_update(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The period an action's update form opens on when none is named, among the open periods (earliest
+    first, each annotated `updates_owed` for the action): the earliest the action owes an update, as a
+    late return comes first, else the latest."""
+    owed = [period for period in periods if period.updates_owed]
+    return owed[0] if owed else (periods[-1] if periods else None)
+
+
 def accountable_for(user) -> Q:
     """The actions a person answers for: as lead officer, or as the nominated contact of the lead
     organisation of an action with no lead officer."""
@@ -285,6 +293,24 @@ class ActionQuerySet(models.QuerySet):
             period_update_exists=Exists(update),
             period_update_submitted_at=Subquery(update.values("submitted_at")[:1]),
         )
+
+    def with_returns(self, periods: list["ReportingPeriod"]):
+        """Annotate, for each period, whether each action is expected to report in it
+        (`is_expected_in_<period pk>`) and its update for it as `with_update_for` does (`update_exists_in_…`,
+        `submitted_at_in_…`): correlated subqueries, so that every open period's returns come in the query
+        that fetches the actions."""
+        actions = self
+        for period in periods:
+            update = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
+            expected = Action.objects.expected_to_report(period).filter(pk=OuterRef("pk"))
+            actions = actions.annotate(
+                **{
+                    f"is_expected_in_{period.pk}": Exists(expected),
+                    f"update_exists_in_{period.pk}": Exists(update),
+                    f"submitted_at_in_{period.pk}": Subquery(update.values("submitted_at")[:1]),
+                }
+            )
+        return actions
 
 
 class Action(TimeStampedModel):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Partnership
 from core.history import FieldChange, Revision, revisions
+from core.pagination import page_numbers
 from reports.activity_kinds import KINDS, ActivityNames, Kind
 
 PER_PAGE = 50
@@ -115,14 +116,7 @@ class ActivityPage:
 
     @property
     def page_numbers(self) -> list[int | None]:
-        """The first, last, current and neighbouring page numbers, None where pages are left out."""
-        wanted = {1, self.num_pages, self.number - 1, self.number, self.number + 1}
-        numbers: list[int | None] = []
-        for number in sorted(n for n in wanted if 1 <= n <= self.num_pages):
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+        return page_numbers(self.number, self.num_pages)
 
 
 # --- Reading the history ------------------------------------------------------------------------

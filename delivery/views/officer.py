@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,12 +16,13 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, differences, form_differences, version_of
 from core.dates import long_date
 from core.limits import whole_number
+from core.pagination import page_numbers
 from core.ratings import direction_of_travel
 from delivery.context_processors import open_periods
 from delivery.filters import REFERENCE, ActionFilter
 from delivery.forms.officer import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
 from delivery.history import action_changes
-from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod
+from delivery.models import Action, Milestone, ProgressUpdate, ReportingPeriod, period_for_update
 from delivery.services.actions import action_delegate_add, action_delegate_remove, action_reopen
 from delivery.services.updates import progress_update_initial, progress_update_save
 from priorities.views.choice import StrategyChoiceMixin
@@ -65,7 +66,8 @@ class MyActionsView(StrategyChoiceMixin, TemplateView):
         in_order = list(mine.order_by(*REFERENCE).values_list("pk", "ambition__priority__strategy"))
         page = Paginator(in_order, self.paginate_by).get_page(self.request.GET.get("page"))
         actions = list(
-            with_returns(Action.objects.filter(pk__in=[pk for pk, _ in page]), periods)
+            Action.objects.filter(pk__in=[pk for pk, _ in page])
+            .with_returns(periods)
             .select_related(
                 "ambition__priority__strategy",
                 "ambition__priority__lead_organisation",
@@ -90,48 +92,13 @@ class MyActionsView(StrategyChoiceMixin, TemplateView):
             periods=periods,
             actions=actions,
             page_obj=page,
-            page_numbers=page_numbers(page),
+            page_numbers=page_numbers(page.number, page.paginator.num_pages),
             today=today,
             several_strategies=len({strategy for _, strategy in in_order}) > 1,
             owed_elsewhere=owed_elsewhere,
             offer_strategy_choice=len(self.strategies) > 1,
             **kwargs,
         )
-
-
-def with_returns(actions: QuerySet[Action], periods: list[ReportingPeriod]) -> QuerySet[Action]:
-    """Annotate, for each period, whether each action is expected to report in it
-    (`is_expected_in_<period pk>`) and its update for it as `with_update_for` does (`update_exists_in_…`,
-    `submitted_at_in_…`): correlated subqueries, so that every open period's returns come in the query
-    that fetches the actions."""
-    for period in periods:
-        update = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
-        expected = Action.objects.expected_to_report(period).filter(pk=OuterRef("pk"))
-        actions = actions.annotate(
-            **{
-                f"is_expected_in_{period.pk}": Exists(expected),
-                f"update_exists_in_{period.pk}": Exists(update),
-                f"submitted_at_in_{period.pk}": Subquery(update.values("submitted_at")[:1]),
-            }
-        )
-    return actions
-
-
-def period_for_update(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
-    """The period an action's update form opens on when none is named, among the open periods (earliest
-    first, each annotated `updates_owed` for the action): the earliest the action owes an update, as a
-    late return comes first, else the latest."""
-    owed = [period for period in periods if period.updates_owed]
-    return owed[0] if owed else (periods[-1] if periods else None)
-
-
-def page_numbers(page: Page) -> list[int | None]:
-    """The page numbers GOV.UK pagination shows: the first, the last, the current one and those beside
-    it, with None where pages are left out (`includes/_pagination.html`)."""
-    return [
-        None if number == Paginator.ELLIPSIS else number
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    ]
 
 
 class ActionListView(PartnershipMixin, FilterView):
@@ -167,7 +134,8 @@ class ActionListView(PartnershipMixin, FilterView):
             action.overdue = action.is_overdue(today)
             action.lead_words = action.lead_in_words(joint=action.joint_leads)
         if context["is_paginated"]:
-            context["page_numbers"] = page_numbers(context["page_obj"])
+            page = context["page_obj"]
+            context["page_numbers"] = page_numbers(page.number, page.paginator.num_pages)
         return context
 
 

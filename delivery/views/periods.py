@@ -15,6 +15,7 @@ from accounts.tenancy import PartnershipMixin
 from core.conflicts import EditConflict, EditConflictMixin, save_if_unchanged
 from core.dates import long_date
 from core.forms import add_service_errors
+from core.pagination import page_numbers
 from delivery.forms.periods import (
     ReportingPeriodDeadlineForm,
     ReportingPeriodTransitionForm,
@@ -23,7 +24,6 @@ from delivery.forms.periods import (
 from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.periods import reporting_period_transition, reporting_periods_create_year
 from delivery.services.reminders import UPDATE_REMINDERS, reminders_send_now_and_say
-from delivery.views.officer import page_numbers
 
 
 class ReportingPeriodListView(PartnershipMixin, TemplateView):
@@ -114,7 +114,7 @@ class ReportingPeriodDetailView(ReportingPeriodMixin, TemplateView):
         return super().get_context_data(
             actions=page.object_list,
             page_obj=page,
-            page_numbers=page_numbers(page),
+            page_numbers=page_numbers(page.number, paginator.num_pages),
             counts=counts,
             late_count=counts.outstanding if is_past_deadline else 0,
             is_past_deadline=is_past_deadline,
