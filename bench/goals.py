@@ -92,14 +92,18 @@ def goals_judge(results: dict) -> list[dict]:
     largest = pages[scales[-1]]
     html = largest.get("exception report", {}).get("p50_ms")
     first_pdf = largest.get("exception report .pdf", {}).get("first_ms")
+    # Or made on the task queue: then the first request answers the page showing its progress.
+    first_progress = largest.get("exception report .pdf, being made", {}).get("first_ms")
+    first = min(filter(None, (first_pdf, first_progress)), default=None)
     misses = (
-        [f"x{first_pdf / html:.1f} at scale {scales[-1]}"]
-        if html and first_pdf and first_pdf / html > MAX_FIRST_DRAFT_PDF
+        [f"x{first / html:.1f} at scale {scales[-1]}"]
+        if html and first and first / html > MAX_FIRST_DRAFT_PDF
         else []
     )
     goal(
-        f"the first PDF of a live draft at the largest scale within {MAX_FIRST_DRAFT_PDF}x of its HTML",
+        f"the first PDF of a live draft at the largest scale within {MAX_FIRST_DRAFT_PDF}x of its HTML, "
+        "or made on the task queue with its progress shown within that",
         misses,
-        measured=bool(html and first_pdf),
+        measured=bool(html and first),
     )
     return judged

@@ -112,7 +112,7 @@ def table(results: dict) -> str:
     lines.append("")
     lines.append(
         "Times in ms, in-process. first: the page's first request in the process, cold; n: the warm requests "
-        "timed\n(fewer than asked when a page is slow; a download's first request may be its only one); floor: "
+        "timed\n(fewer than asked when a page is slow; a download's second request is its first timed); floor: "
         "its own SQL\nreplayed on a raw cursor plus one bare template loop over the rows; R: p50 / floor."
     )
     for s in scales:

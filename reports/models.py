@@ -125,3 +125,30 @@ class BoardPaperFile(models.Model):
 
     def __str__(self):
         return f"{self.report} ({self.get_extension_display()})"
+
+
+class DraftPaperFile(models.Model):
+    """A live exception report's board paper as Word or PDF, rendered on the task queue exactly as the
+    report stood when someone asked for it (`fingerprint`: its content and cover), so that a large paper
+    never holds up a web request and asking again for the same draft costs no rendering. `source` holds
+    what to render until it is rendered; drafts are kept for a day (`reports.exports.files`)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="draft_paper_files")
+    extension = models.CharField(max_length=4, choices=BoardPaperFile.Format.choices)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the content and cover rendered.")
+    source = models.JSONField(null=True, help_text="The content and cover to render; cleared once rendered.")
+    content = models.BinaryField(null=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True)
+    rendered_at = models.DateTimeField(null=True)
+    failed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "extension", "fingerprint"], name="draft_paper_file_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft exception report of {self.partnership} ({self.get_extension_display()})"

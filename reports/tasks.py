@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from reports.exports.files import board_papers_render
+from reports.exports.files import board_papers_render, draft_paper_render
 from reports.models import ExceptionReport
 
 
@@ -16,3 +16,9 @@ def render_board_papers(*, report_id: int) -> None:
     )
     if report is not None:  # gone if its meeting was deleted meanwhile
         board_papers_render(report)
+
+
+@task()
+def render_draft_paper(*, draft_id: int) -> None:
+    """Render a live report's draft board paper as it stood when asked for (`draft_paper`)."""
+    draft_paper_render(draft_id)

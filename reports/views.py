@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,7 +27,7 @@ from reports.exceptions import (
     rules_in_force,
     strategy_for,
 )
-from reports.exports.files import FORMATS, board_paper_file, published_cover
+from reports.exports.files import FORMATS, board_paper_file, draft_paper, published_cover
 from reports.exports.paper import board_paper_cover, board_paper_filename, paper_in_words
 from reports.forms import ActivityFilterForm, ExceptionRulesForm, PublishForm
 from reports.models import BoardPaperFile, ExceptionReport
@@ -50,16 +51,20 @@ def download_links(url_name: str, query: str = "", **kwargs) -> list[dict]:
 COSTLY_DOWNLOADS = {"docx", "pdf"}
 
 
+def attachment(content: bytes, extension: str, filename: str) -> HttpResponse:
+    """The report's file in a format of FORMATS, to save as `filename`."""
+    response = HttpResponse(content, content_type=FORMATS[extension][0])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
 def download(request, extension: str, filename: str, render: Callable[[str], bytes]) -> HttpResponse:
     """The report as a Word, PDF or CSV file, as `render` makes it for the extension."""
     if extension not in FORMATS:
         raise Http404("No such format")
-    content_type, _ = FORMATS[extension]
 
     def make_response() -> HttpResponse:
-        response = HttpResponse(render(extension), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-        return response
+        return attachment(render(extension), extension, filename)
 
     return limited_download(request, make_response) if extension in COSTLY_DOWNLOADS else make_response()
 
@@ -160,10 +165,43 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
             filename = board_paper_filename(
                 partnership_slug=self.partnership.slug, period_name=self.period.name, version=None
             )
+            if extension in BoardPaperFile.Format.values:
+                return limited_download(request, lambda: self.draft_paper_response(extension, filename))
             return download(
                 request, extension, filename, lambda ext: FORMATS[ext][1](self.content, self.cover)
             )
         return super().get(request, *args, **kwargs)
+
+    def draft_paper_response(self, extension: str, filename: str) -> HttpResponse:
+        """The draft board paper in Word or PDF once the task queue has rendered it (`draft_paper`);
+        until then a page saying how far it has got, to check again or update itself."""
+        draft = draft_paper(
+            partnership=self.partnership,
+            extension=extension,
+            content=self.content,
+            cover=self.cover,
+            try_again="again" in self.request.GET,
+        )
+        if draft.rendered_at is not None:
+            return attachment(bytes(draft.content), extension, filename)
+        refresh = draft.failed_at is None and self.request.GET.get("refresh") == "auto"
+        check = self.request.GET.copy()
+        for asked in ("refresh", "again"):
+            check.pop(asked, None)
+        query = f"?{check.urlencode()}" if check else ""
+        check_url = f"{self.request.path}{query}"
+        check["refresh"] = "auto"
+        context = super().get_context_data(
+            draft=draft,
+            format_name={"docx": "Word document", "pdf": "PDF"}[extension],
+            meeting=self.meeting,
+            refresh=refresh,
+            check_url=check_url,
+            try_again_url=f"{check_url}{'&' if query else '?'}again",
+            auto_url=f"{self.request.path}?{check.urlencode()}",
+            report_url=reverse("reports:exception_report", kwargs={"slug": self.partnership.slug}) + query,
+        )
+        return TemplateResponse(self.request, "reports/draft_paper.html", context)
 
     @cached_property
     def cover(self) -> dict:

@@ -13,6 +13,7 @@ import datetime
 import pytest
 from axes.models import AccessLog
 from django.db import connection
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -117,6 +118,12 @@ def queries_of(client, url: str) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
 
+def next_order(items) -> int:
+    """The order after the highest of `items`: the factories number their rows across the whole run, so
+    a fixed number could be one already taken."""
+    return (items.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
 def more_of_everything(world: dict, count: int) -> None:
     """Add to the world until it holds `count` of each thing the pages list: people and organisations,
     priorities, actions, milestones, updates, periods, meetings and their papers, board actions and
@@ -139,17 +146,22 @@ def more_of_everything(world: dict, count: int) -> None:
             state=ReportingPeriod.State.LOCKED,
         )
         priority = PriorityFactory(
-            strategy=strategy, order=100 + n, lead=officer, lead_organisation=organisation
+            strategy=strategy,
+            order=next_order(strategy.priorities),
+            lead=officer,
+            lead_organisation=organisation,
         )
         ambition = StrategicAmbitionFactory(priority=priority, order=1)
         theirs = ActionFactory(ambition=ambition, order=1, owner=member)
         theirs.delegates.add(officer)
-        mine = ActionFactory(ambition=world["ambition"], order=100 + n, owner=officer)
+        mine = ActionFactory(
+            ambition=world["ambition"], order=next_order(world["ambition"].actions), owner=officer
+        )
         MilestoneFactory(action=action)
         ProgressUpdateFactory(action=theirs, period=world["period"], author=member, board_ask="More funding.")
         ProgressUpdateFactory(action=mine, period=world["period"], author=officer)
         ProgressUpdateFactory(action=action, period=period, author=officer)
-        item = AgendaItemFactory(meeting=meeting, action=theirs, order=100 + n)
+        item = AgendaItemFactory(meeting=meeting, action=theirs, order=next_order(meeting.agenda_items))
         for on in (item, first_item):
             SupportingDocument.objects.create(
                 agenda_item=on, title=f"Paper {n}", url="https://example.org/p.pdf"

@@ -1,13 +1,28 @@
-"""The downloads as files: what renders each format, and a published report's board paper kept once
-rendered (`BoardPaperFile`), so that a board member's download costs no rendering."""
+"""The downloads as files: what renders each format; a published report's board paper kept once
+rendered (`BoardPaperFile`), so that a board member's download costs no rendering; and a live report's
+draft paper rendered on the task queue (`DraftPaperFile`), so that no web request waits for it."""
 
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from reports.exports.csv_file import exception_report_csv
 from reports.exports.paper import board_paper_cover
 from reports.exports.pdf import exception_report_pdf
 from reports.exports.word import exception_report_docx
-from reports.models import BoardPaperFile, ExceptionReport
+from reports.models import BoardPaperFile, DraftPaperFile, ExceptionReport
+
+logger = logging.getLogger(__name__)
+
+# A draft is kept this long after it was asked for; one not rendered this long after it was asked for
+# (its worker stopped, or the queue is that far behind) is queued again when asked for again.
+DRAFT_KEPT = timedelta(days=1)
+DRAFT_STALLED_AFTER = timedelta(minutes=10)
 
 FORMATS = {
     "docx": (
@@ -51,3 +66,60 @@ def board_papers_render(report: ExceptionReport) -> None:
     """Render and keep the report's Word and PDF board papers (each once)."""
     for extension in BoardPaperFile.Format.values:
         board_paper_file(report, extension)
+
+
+def draft_paper(
+    *, partnership, extension: str, content: dict, cover: dict, try_again: bool = False
+) -> DraftPaperFile:
+    """The live report's board paper as it stands, in Word or PDF: rendered already when this very
+    draft (the same content and cover) was asked for before; otherwise queued now, or queued again when
+    it stalled, or failed and the person asks to `try_again`. When tasks run as they are enqueued, it
+    comes back rendered. Called outside any transaction, so that a worker on another machine finds the
+    draft saved."""
+    from reports.tasks import render_draft_paper  # the task module imports this one
+
+    source = {"content": content, "cover": cover}
+    fingerprint = hashlib.sha256(
+        json.dumps(source, sort_keys=True, cls=DjangoJSONEncoder).encode("utf-8")
+    ).hexdigest()
+    now = timezone.now()
+    with transaction.atomic():
+        draft, created = DraftPaperFile.objects.select_for_update().get_or_create(
+            partnership=partnership,
+            extension=extension,
+            fingerprint=fingerprint,
+            defaults={"source": source, "requested_at": now},
+        )
+        again = draft.rendered_at is None and (
+            try_again if draft.failed_at else now - draft.requested_at > DRAFT_STALLED_AFTER
+        )
+        if again:
+            draft.requested_at, draft.started_at, draft.failed_at = now, None, None
+            draft.save(update_fields=["requested_at", "started_at", "failed_at"])
+        if created:
+            DraftPaperFile.objects.filter(partnership=partnership, requested_at__lt=now - DRAFT_KEPT).delete()
+    # Queued once the draft is saved (pages are not atomic requests, so it is committed here).
+    if created or again:
+        render_draft_paper.enqueue(draft_id=draft.pk)
+        draft.refresh_from_db()
+    return draft
+
+
+def draft_paper_render(draft_id: int) -> None:
+    """Render a queued draft paper and keep it, or record that rendering failed (the page then offers to
+    try again). A worker stopped part-way leaves the draft unrendered, to be queued again."""
+    if not DraftPaperFile.objects.filter(pk=draft_id, rendered_at__isnull=True).update(
+        started_at=timezone.now()
+    ):
+        return  # rendered already, or no longer kept
+    draft = DraftPaperFile.objects.only("extension", "source").get(pk=draft_id)
+    _, render = FORMATS[draft.extension]
+    try:
+        content = render(draft.source["content"], draft.source["cover"])
+    except Exception:
+        logger.exception("Draft paper %s could not be rendered", draft_id)
+        DraftPaperFile.objects.filter(pk=draft_id).update(failed_at=timezone.now())
+        return
+    DraftPaperFile.objects.filter(pk=draft_id).update(
+        content=content, source=None, rendered_at=timezone.now()
+    )

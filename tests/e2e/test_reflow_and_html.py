@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from accounts.models import Membership, Organisation, Partnership, User
@@ -34,7 +36,7 @@ from demo.data.northfield import NORTHFIELD_SLUG
 from indicators.models import Indicator
 from meetings.models import AgendaItem, BoardAction, Meeting, SupportingDocument
 from priorities.models import Consultation, Priority, SignOff, StrategicAmbition, Strategy
-from reports.models import ExceptionReport
+from reports.models import DraftPaperFile, ExceptionReport
 from risks.models import Risk, RiskRegisterRelease
 from tests.accounts.two_factor_support import authenticator, code_for
 from tests.e2e.conftest import DEMO_PASSWORD, assert_accessible
@@ -47,6 +49,8 @@ SLUG = "safer-bromley"
 NARROW = {"width": 320, "height": 640}
 VNU_JAR = Path(settings.BASE_DIR) / "frontend" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = os.environ.get("JAVA") or shutil.which("java") or "/usr/bin/java"
+# A task queue that keeps what is enqueued without running it, so that a draft paper waits to be made.
+A_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 LINK = {
     "invitation": re.compile(r"/accounts/invitation/[^/\s]+/"),
     "password reset": re.compile(r"/accounts/password/reset/[^/\s]+/[^/\s]+/"),
@@ -61,7 +65,6 @@ NOT_PAGES = {
     "accounts:session_status": "JSON for the session timeout warning",
     "accounts:session_extend": "POST only (the timeout warning's 'stay signed in')",
     "accounts:sign_out_everywhere": "POST only",
-    "reports:exception_report_download": "a .docx/.pdf download",
     "reports:published_report_download": "a .docx/.pdf download",
     "delivery:plan_import_template": "an .xlsx download",
     "delivery:plan_export": "an .xlsx download",
@@ -394,6 +397,18 @@ def test_every_page_type_reflows_at_320_px_and_is_valid_html(page, live_server, 
     report = ExceptionReport.objects.filter(partnership__slug=SLUG).order_by("-pk").first()
     assert report is not None, f"publishing the exception report did not work: {page.url}"
     check("published exception report", report.get_absolute_url())
+
+    # A live draft's PDF being made on the task queue, and one that could not be made.
+    with override_settings(TASKS=A_QUEUE):
+        check(
+            "draft paper being prepared",
+            reverse("reports:exception_report_download", kwargs=slug | {"extension": "pdf"}),
+        )
+        DraftPaperFile.objects.update(failed_at=timezone.now())
+        check(
+            "draft paper that failed",
+            reverse("reports:exception_report_download", kwargs=slug | {"extension": "pdf"}),
+        )
 
     # The plan import's preview, of the plan as exported.
     strategy = Strategy.objects.filter(partnership__slug=SLUG, status="adopted").order_by("-pk").first()

@@ -12,8 +12,11 @@ from core.limits import DOWNLOAD_RETRY_AFTER_SECONDS, DOWNLOADS_AT_ONCE
 from core.ratings import Rating
 from delivery.models import ReportingPeriod
 from reports import views as report_views
+from reports.models import BoardPaperFile
+from reports.services import exception_report_publish
 from tests.accounts.factories import MembershipFactory
 from tests.delivery.factories import ActionFactory, ProgressUpdateFactory, ReportingPeriodFactory
+from tests.meetings.factories import MeetingFactory
 from tests.priorities.factories import PriorityFactory, StrategicAmbitionFactory, StrategyFactory
 
 
@@ -40,7 +43,31 @@ def report(db):
     ProgressUpdateFactory(action=action, period=period, rating=Rating.RED, mitigation="More staff.")
     board_member = MembershipFactory(partnership=partnership, role=Membership.Role.BOARD_MEMBER).user
     admin = MembershipFactory(partnership=partnership, role=Membership.Role.ADMINISTRATOR).user
-    return {"partnership": partnership, "strategy": strategy, "board_member": board_member, "admin": admin}
+    return {
+        "partnership": partnership,
+        "strategy": strategy,
+        "period": period,
+        "board_member": board_member,
+        "admin": admin,
+    }
+
+
+@pytest.fixture
+def unrendered_paper(report):
+    """The PDF download of a published paper that the task queue has not rendered yet, so that the
+    request that first asks for it renders it (a live draft's paper is rendered on the queue)."""
+    published = exception_report_publish(
+        partnership=report["partnership"],
+        period=report["period"],
+        meeting=MeetingFactory(partnership=report["partnership"]),
+        published_by=report["admin"],
+        today=datetime.date(2026, 7, 1),
+    )
+    BoardPaperFile.objects.filter(report=published).delete()
+    return reverse(
+        "reports:published_report_download",
+        kwargs={"slug": report["partnership"].slug, "pk": published.pk, "extension": "pdf"},
+    )
 
 
 def download_url(report, extension):
@@ -58,20 +85,23 @@ def assert_try_again(response):
     assert f"You already have {DOWNLOADS_AT_ONCE} downloads being prepared" in html
 
 
-def test_a_download_beyond_the_limit_answers_429_while_the_others_are_under_way(client, report, monkeypatch):
+def test_a_download_beyond_the_limit_answers_429_while_the_others_are_under_way(
+    client, report, unrendered_paper, monkeypatch
+):
     """Downloads started from inside a download's rendering are truly under way at the same time."""
+    url = unrendered_paper
     client.force_login(report["board_member"])
     seen = []
     content_type, render_pdf = report_views.FORMATS["pdf"]
 
     def render_while_starting_another(content, cover):
         if len(seen) < DOWNLOADS_AT_ONCE:
-            seen.append(client.get(download_url(report, "pdf")))
+            seen.append(client.get(url))
         return render_pdf(content, cover)
 
     monkeypatch.setitem(report_views.FORMATS, "pdf", (content_type, render_while_starting_another))
 
-    first = client.get(download_url(report, "pdf"))
+    first = client.get(url)
 
     # The first started the second, and the second the third, which found both slots taken.
     third, second = seen  # the innermost answered first
@@ -125,7 +155,7 @@ def test_the_plan_export_is_limited_too(client, report):
     assert response.content.startswith(b"PK")
 
 
-def test_a_download_that_fails_gives_its_slot_back(client, report, monkeypatch):
+def test_a_download_that_fails_gives_its_slot_back(client, report, unrendered_paper, monkeypatch):
     def broken(content, cover):
         raise RuntimeError("the renderer broke")
 
@@ -133,6 +163,6 @@ def test_a_download_that_fails_gives_its_slot_back(client, report, monkeypatch):
     client.force_login(report["board_member"])
 
     with pytest.raises(RuntimeError):
-        client.get(download_url(report, "pdf"))
+        client.get(unrendered_paper)
 
     assert cache.get(download_slots_key(report["board_member"].pk)) is None
