@@ -80,7 +80,7 @@ def key_pages(built) -> list[Page]:
     }
     return [
         Page("plan on a page", "administrator", url("reports:plan"), "report"),
-        Page("my actions", "officer", url("delivery:my_actions"), "list"),
+        Page("my actions", "officer", url("delivery:my_actions"), "list", paginates=True),
         Page("delivery plan", "administrator", url("delivery:action_list"), "list", paginates=True),
         Page(
             "delivery plan, page 8, by due date",
@@ -99,7 +99,13 @@ def key_pages(built) -> list[Page]:
             method="POST",
             post_data=update,
         ),
-        Page("period status", "administrator", url("delivery:period_detail", pk=period), "report"),
+        Page(
+            "period status",
+            "administrator",
+            url("delivery:period_detail", pk=period),
+            "report",
+            paginates=True,
+        ),
         Page("exception report", "administrator", url("reports:exception_report"), "report"),
         Page(
             "exception report .csv", "administrator", exception_download("csv"), "download", file_type="csv"
