@@ -131,7 +131,8 @@ class DraftPaperFile(models.Model):
     """A live exception report's board paper as Word or PDF, rendered on the task queue exactly as the
     report stood when someone asked for it (`fingerprint`: its content and cover), so that a large paper
     never holds up a web request and asking again for the same draft costs no rendering. `source` holds
-    what to render until it is rendered; drafts are kept for a day (`reports.exports.files`)."""
+    what to render until it is rendered; drafts over a day old go when the partnership next asks for a
+    new one (`reports.exports.files.draft_paper`)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="draft_paper_files")
     extension = models.CharField(max_length=4, choices=BoardPaperFile.Format.choices)

@@ -1,7 +1,8 @@
 """A live exception report's Word and PDF board papers are made on the task queue (issue 14): the first
 request for a draft queues it and answers a page saying how far it has got, which the person can check
 or have update itself; checking again once it is made downloads it. The same draft is made once; a
-changed report is a new draft; a failed or stalled one is queued again when asked for again."""
+changed report is a new draft; a stalled one is queued again when checked, a failed one when the person
+tries again."""
 
 import datetime
 import io
@@ -164,7 +165,7 @@ def test_a_draft_that_fails_says_so_and_is_made_when_the_person_tries_again(
     assert DraftPaperFile.objects.get().failed_at is None
 
 
-def test_drafts_are_kept_for_a_day(client, plan, board_member):
+def test_a_partnerships_drafts_over_a_day_old_go_when_it_asks_for_a_new_one(client, plan, board_member):
     client.force_login(board_member)
     client.get(draft_url(plan, "pdf"))
     yesterdays = DraftPaperFile.objects.get()
