@@ -80,14 +80,15 @@ def goals_judge(results: dict) -> list[dict]:
             )
     goal(f"throughput at least {MIN_SHARE_OF_CEILING:.0%} of the CPU ceiling with 0 errors", misses, measured)
 
-    misses = []
+    misses, measured = [], False
     for s in scales:
         html = pages[s].get("published report", {}).get("p50_ms")
         for extension in ("docx", "pdf"):
             download = pages[s].get(f"published report .{extension}", {}).get("p50_ms")
+            measured = measured or bool(html and download)
             if html and download and download / html > MAX_PUBLISHED_DOWNLOAD:
                 misses.append(f".{extension} at scale {s}: x{download / html:.0f}")
-    goal(f"a published paper's download at most {MAX_PUBLISHED_DOWNLOAD}x its HTML page", misses)
+    goal(f"a published paper's download at most {MAX_PUBLISHED_DOWNLOAD}x its HTML page", misses, measured)
 
     largest = pages[scales[-1]]
     html = largest.get("exception report", {}).get("p50_ms")
