@@ -23,6 +23,10 @@ from accounts.two_factor import two_factor_not_required
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVITY_AT = "last_activity_at"
+# Activity is recorded when a thirtieth of the idle timeout (a minute of 30) has passed since it last
+# was, so that most requests leave the session as it is and write nothing; "Stay signed in" always
+# records it. The warning reads the same record, so it still comes in time.
+ACTIVITY_RECORDED_EVERY = 30
 
 
 def duration_in_words(seconds: float) -> str:
@@ -64,7 +68,7 @@ class SessionLimitsMiddleware(MiddlewareMixin):
 
     It runs before LoginRequiredMiddleware's check, so a page behind sign-in then sends the person to the
     sign-in page (with a message saying why, and back to the page afterwards). Every other request by a
-    signed-in person counts as activity.
+    signed-in person counts as activity (recorded as ACTIVITY_RECORDED_EVERY says).
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -85,7 +89,7 @@ class SessionLimitsMiddleware(MiddlewareMixin):
                 f"you had been signed in for {duration_in_words(settings.SESSION_ABSOLUTE_LIMIT.total_seconds())}, "
                 "the longest a session may last",
             )
-        else:
+        elif idle >= settings.SESSION_IDLE_TIMEOUT.total_seconds() / ACTIVITY_RECORDED_EVERY:
             session[LAST_ACTIVITY_AT] = now
         return None
 
@@ -126,7 +130,8 @@ def session_status(request):
 @require_POST
 @two_factor_not_required
 def session_extend(request):
-    """ "Stay signed in": the request itself counts as activity, so the idle clock starts again."""
+    """ "Stay signed in": the idle clock starts again."""
+    request.session[LAST_ACTIVITY_AT] = time.time()
     return _status(request)
 
 

@@ -4,8 +4,9 @@ ten: every page an administrator opens in each app costs the same for one row as
 the apps' own query-count tests too (tests/accounts, tests/delivery).
 
 A page whose count grows with its rows makes a query a row somewhere; the test compares the two counts.
-Counts are of what a test's database sees, so saving the session (as every signed-in request does)
-counts three: the UPDATE and a savepoint on either side.
+Each page is opened as it is within a minute of the person's last recorded activity, when the session
+is left as it is (accounts.sessions.ACTIVITY_RECORDED_EVERY): a request that records activity saves the
+session too, which a test's database sees as three queries, the UPDATE and a savepoint either side.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from meetings.models import SupportingDocument
 from risks.models import RiskRegister
 from risks.services import register_release
 from tests.accounts.factories import InvitationFactory, MembershipFactory, OrganisationFactory
+from tests.accounts.session_support import activity_recorded_now
 from tests.delivery.factories import (
     ActionFactory,
     MilestoneFactory,
@@ -53,27 +55,13 @@ ROWS = 10
 
 # Pages not yet within twelve: held to their count today, so that it cannot grow.
 BUDGETS = {
-    "accounts:person_hand_over": 15,
-    "delivery:action_list": 21,
-    "delivery:action_detail": 26,
-    "delivery:progress_update": 15,
-    "delivery:progress_update_for": 16,
-    "indicators:indicator_create": 13,
-    "indicators:indicator_edit": 15,
-    "meetings:meeting_detail": 15,
-    "meetings:board_action_list": 14,
-    "meetings:meeting_board_action_create": 14,
-    "meetings:board_action_edit": 14,
-    "meetings:meeting_agenda": 14,
-    "meetings:meeting_agenda_docx": 13,
-    "meetings:meeting_minutes": 14,
-    "meetings:meeting_minutes_docx": 13,
-    "priorities:strategy_detail": 14,
-    "reports:plan": 18,
-    "reports:exception_report": 26,
-    "reports:activity": 37,
-    "risks:risk_detail": 14,
-    "risks:risk_edit": 16,
+    "delivery:action_list": 18,
+    "delivery:action_detail": 23,
+    "delivery:progress_update_for": 13,
+    "reports:plan": 15,
+    "reports:exception_report": 23,
+    "reports:activity": 34,
+    "risks:risk_edit": 13,
 }
 
 # Of the delivery and reports apps, the pages that read the plan and its returns; every page of the others.
@@ -111,7 +99,8 @@ def signed_in_world(client) -> dict:
 
 
 def queries_of(client, url: str) -> list[str]:
-    """The SQL a GET of `url` makes, which must answer 200."""
+    """The SQL a GET of `url` makes, which must answer 200, within a minute of the last recorded activity."""
+    activity_recorded_now()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"

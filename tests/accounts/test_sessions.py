@@ -4,7 +4,9 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership
@@ -94,6 +96,23 @@ def test_activity_within_30_minutes_keeps_the_session_and_restarts_the_clock(cli
     assert time.time() - client.session[LAST_ACTIVITY_AT] < 5
 
 
+def test_activity_is_recorded_a_minute_apart_so_that_most_pages_write_nothing(client, member):
+    client.force_login(member)
+    set_clock(client, last_activity_at=30)
+    recorded = client.session[LAST_ACTIVITY_AT]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(plan_url(member)).status_code == 200
+
+    assert client.session[LAST_ACTIVITY_AT] == recorded
+    assert not [
+        q["sql"] for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+    ]
+    set_clock(client, last_activity_at=61)
+    assert client.get(plan_url(member)).status_code == 200
+    assert time.time() - client.session[LAST_ACTIVITY_AT] < 5
+
+
 def test_30_minutes_without_activity_signs_out_with_a_message_and_returns_after_sign_in(client, member):
     client.force_login(member)
     set_clock(client, last_activity_at=30 * 60 + 1)
@@ -139,6 +158,9 @@ def test_stay_signed_in_restarts_the_idle_clock(client, member):
     assert response.status_code == 200
     assert response.json()["seconds_left"] > 29 * 60
     assert client.get(reverse("accounts:session_extend")).status_code == 405
+    set_clock(client, last_activity_at=20)  # within the minute a page would not record
+    client.post(reverse("accounts:session_extend"))
+    assert time.time() - client.session[LAST_ACTIVITY_AT] < 5
 
 
 def test_stay_signed_in_needs_the_csrf_token(member):
