@@ -184,6 +184,10 @@ def fingerprint() -> str:
                 continue
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema itself
             digest.update(table.encode())
-            for row in sorted(map(repr, cursor.fetchall())):
+            # A binary column comes as a memoryview on PostgreSQL, whose repr is its address: its bytes.
+            rows = (
+                tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()
+            )
+            for row in sorted(map(repr, rows)):
                 digest.update(row.encode())
     return digest.hexdigest()
