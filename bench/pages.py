@@ -45,6 +45,9 @@ class Page:
     queued: bool = False
     """Opened with a task queue that keeps what is enqueued for a worker (as in production), instead of
     the bench's running each task as it is enqueued."""
+    follows: str = ""
+    """The text of a link on the page that is followed after its first request, and measured from then
+    on: "Check progress" is how a person checks on a draft being made."""
 
     @property
     def is_download(self) -> bool:
@@ -128,6 +131,14 @@ def key_pages(built) -> list[Page]:
             "progress",
             queued=True,
         ),
+        Page(
+            "exception report .pdf, checked again",
+            "board_member",
+            exception_download("pdf"),
+            "progress",
+            queued=True,
+            follows="Check progress",
+        ),
         Page("published report", "board_member", url("reports:published_report", pk=report), "report"),
         Page(
             "published report .docx", "board_member", published_download("docx"), "download", file_type="docx"
@@ -152,6 +163,33 @@ class HiddenInputs(HTMLParser):
             self.values[attributes["name"]] = attributes.get("value") or ""
 
 
+class Links(HTMLParser):
+    """The addresses of a page's links, by their text."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: dict[str, str] = {}
+        self.href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_data(self, data):
+        if self.href is not None and data.strip():
+            self.links.setdefault(data.strip(), self.href)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.href = None
+
+
+def link_of(html: str, text: str) -> str | None:
+    parser = Links()
+    parser.feed(html)
+    return parser.links.get(text)
+
+
 def hidden_inputs(html: str) -> dict[str, str]:
     parser = HiddenInputs()
     parser.feed(html)
@@ -169,19 +207,19 @@ class Requester:
     versions) of the form as it stands just before."""
 
     def __init__(self, client, page: Page):
-        self.client, self.page = client, page
+        self.client, self.page, self.path = client, page, page.path
 
     def prepare(self) -> dict | None:
         """What the next request posts (read from a fresh copy of the form, untimed), or None for a GET."""
         if self.page.method != "POST":
             return None
-        form = self.client.get(self.page.path)
+        form = self.client.get(self.path)
         return {**hidden_inputs(form.content.decode()), **self.page.post_data}
 
     def send(self, data: dict | None):
         if data is not None:
-            return self.client.post(self.page.path, data)
-        return self.client.get(self.page.path, follow=self.page.is_download)
+            return self.client.post(self.path, data)
+        return self.client.get(self.path, follow=self.page.is_download)
 
     def problem(self, response) -> str:
         """Why the response is not what the page should answer, or ""."""
@@ -278,6 +316,11 @@ def _page_measure(client, page: Page, *, repeats: int, budget: float, at_least: 
     result["first_ms"] = seconds * 1000
     if problem := requester.problem(response):
         return {**result, "error": problem}
+    if page.follows:
+        requester.path = link_of(response.content.decode(), page.follows)
+        if requester.path is None:
+            return {**result, "error": f'has no link "{page.follows}"'}
+        result["path"] = requester.path
     times = []
     if page.is_download:  # the cold request was its warm-up: the next is captured, and timed
         statements, response, warm = captured_sql(requester)

@@ -27,7 +27,7 @@ from reports.exceptions import (
     rules_in_force,
     strategy_for,
 )
-from reports.exports.files import FORMATS, board_paper_file, draft_paper, published_cover
+from reports.exports.files import FORMATS, board_paper_file, draft_paper, draft_paper_asked, published_cover
 from reports.exports.paper import board_paper_cover, board_paper_filename, paper_in_words
 from reports.forms import ActivityFilterForm, ExceptionRulesForm, PublishForm
 from reports.models import BoardPaperFile, ExceptionReport
@@ -160,7 +160,7 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         extension = kwargs.get("extension")
         if extension:
-            if self.content is None:
+            if self.period is None:
                 raise Http404("No reporting period yet")
             filename = board_paper_filename(
                 partnership_slug=self.partnership.slug, period_name=self.period.name, version=None
@@ -174,32 +174,39 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
 
     def draft_paper_response(self, extension: str, filename: str) -> HttpResponse:
         """The draft board paper in Word or PDF once the task queue has rendered it (`draft_paper`);
-        until then a page saying how far it has got, to check again or update itself."""
-        draft = draft_paper(
-            partnership=self.partnership,
-            extension=extension,
-            content=self.content,
-            cover=self.cover,
-            try_again="again" in self.request.GET,
+        until then a page saying how far it has got, to check again or update itself. Checking again
+        names the draft (`?draft=`), so that it is found without building the report again."""
+        try_again = "again" in self.request.GET
+        asked = self.request.GET.get("draft", "")
+        draft = asked.isdecimal() and draft_paper_asked(
+            partnership=self.partnership, extension=extension, pk=int(asked), try_again=try_again
         )
+        if not draft:  # a first request, or a draft no longer kept: the report as it stands now
+            draft = draft_paper(
+                partnership=self.partnership,
+                extension=extension,
+                content=self.content,
+                cover=self.cover,
+                try_again=try_again,
+            )
         if draft.rendered_at is not None:
             return attachment(bytes(draft.content), extension, filename)
-        refresh = draft.failed_at is None and self.request.GET.get("refresh") == "auto"
-        check = self.request.GET.copy()
-        for asked in ("refresh", "again"):
-            check.pop(asked, None)
-        query = f"?{check.urlencode()}" if check else ""
-        check_url = f"{self.request.path}{query}"
-        check["refresh"] = "auto"
+        report_query = self.request.GET.copy()
+        for asked_for in ("draft", "refresh", "again"):
+            report_query.pop(asked_for, None)
+        check = report_query.copy()
+        check["draft"] = str(draft.pk)
+        check_url = f"{self.request.path}?{check.urlencode()}"
+        report_url = reverse("reports:exception_report", kwargs={"slug": self.partnership.slug})
         context = super().get_context_data(
             draft=draft,
             format_name={"docx": "Word document", "pdf": "PDF"}[extension],
             meeting=self.meeting,
-            refresh=refresh,
+            refresh=draft.failed_at is None and self.request.GET.get("refresh") == "auto",
             check_url=check_url,
-            try_again_url=f"{check_url}{'&' if query else '?'}again",
-            auto_url=f"{self.request.path}?{check.urlencode()}",
-            report_url=reverse("reports:exception_report", kwargs={"slug": self.partnership.slug}) + query,
+            try_again_url=f"{check_url}&again",
+            auto_url=f"{check_url}&refresh=auto",
+            report_url=f"{report_url}?{report_query.urlencode()}" if report_query else report_url,
         )
         return TemplateResponse(self.request, "reports/draft_paper.html", context)
 

@@ -72,36 +72,67 @@ def draft_paper(
     *, partnership, extension: str, content: dict, cover: dict, try_again: bool = False
 ) -> DraftPaperFile:
     """The live report's board paper as it stands, in Word or PDF: rendered already when this very
-    draft (the same content and cover) was asked for before; otherwise queued now, or queued again when
-    it stalled, or failed and the person asks to `try_again`. When tasks run as they are enqueued, it
-    comes back rendered. Called outside any transaction, so that a worker on another machine finds the
-    draft saved."""
-    from reports.tasks import render_draft_paper  # the task module imports this one
-
+    draft (the same content and cover) was asked for before; otherwise queued now, or queued again
+    (`_asked_again`). When tasks run as they are enqueued, it comes back rendered. Called outside any
+    transaction, so that a worker on another machine finds the draft saved."""
     source = {"content": content, "cover": cover}
     fingerprint = hashlib.sha256(
         json.dumps(source, sort_keys=True, cls=DjangoJSONEncoder).encode("utf-8")
     ).hexdigest()
     now = timezone.now()
     with transaction.atomic():
-        draft, created = DraftPaperFile.objects.select_for_update().get_or_create(
-            partnership=partnership,
-            extension=extension,
-            fingerprint=fingerprint,
-            defaults={"source": source, "requested_at": now},
+        draft, created = (
+            DraftPaperFile.objects.select_for_update()
+            .defer("source")
+            .get_or_create(
+                partnership=partnership,
+                extension=extension,
+                fingerprint=fingerprint,
+                defaults={"source": source, "requested_at": now},
+            )
         )
-        again = draft.rendered_at is None and (
-            try_again if draft.failed_at else now - draft.requested_at > DRAFT_STALLED_AFTER
-        )
-        if again:
-            draft.requested_at, draft.started_at, draft.failed_at = now, None, None
-            draft.save(update_fields=["requested_at", "started_at", "failed_at"])
         if created:
             DraftPaperFile.objects.filter(partnership=partnership, requested_at__lt=now - DRAFT_KEPT).delete()
-    # Queued once the draft is saved (pages are not atomic requests, so it is committed here).
-    if created or again:
-        render_draft_paper.enqueue(draft_id=draft.pk)
-        draft.refresh_from_db()
+        queue = created or _asked_again(draft, try_again)
+    return _queued(draft) if queue else draft
+
+
+def draft_paper_asked(
+    *, partnership, extension: str, pk: int, try_again: bool = False
+) -> DraftPaperFile | None:
+    """A draft paper asked for before, found by its id without building the report again, as it
+    stands now (queued again as `_asked_again` says); None when the partnership keeps no such draft."""
+    with transaction.atomic():
+        draft = (
+            DraftPaperFile.objects.select_for_update()
+            .defer("source")
+            .filter(partnership=partnership, extension=extension, pk=pk)
+            .first()
+        )
+        queue = draft is not None and _asked_again(draft, try_again)
+    return _queued(draft) if queue else draft
+
+
+def _asked_again(draft: DraftPaperFile, try_again: bool) -> bool:
+    """Whether an unrendered draft is to be queued again: when it stalled, or failed and the person
+    asks to `try_again`. If so it is marked as asked for now."""
+    now = timezone.now()
+    again = draft.rendered_at is None and (
+        try_again if draft.failed_at else now - draft.requested_at > DRAFT_STALLED_AFTER
+    )
+    if again:
+        draft.requested_at, draft.started_at, draft.failed_at = now, None, None
+        draft.save(update_fields=["requested_at", "started_at", "failed_at"])
+    return again
+
+
+def _queued(draft: DraftPaperFile) -> DraftPaperFile:
+    """Queue the saved draft for rendering, and read how it stands: rendered already when tasks run as
+    they are enqueued."""
+    from reports.tasks import render_draft_paper  # the task module imports this one
+
+    render_draft_paper.enqueue(draft_id=draft.pk)
+    draft.refresh_from_db(fields=["content", "requested_at", "started_at", "rendered_at", "failed_at"])
     return draft
 
 

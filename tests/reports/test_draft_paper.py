@@ -1,7 +1,8 @@
 """A live exception report's Word and PDF board papers are made on the task queue (issue 14): the first
 request for a draft queues it and answers a page saying how far it has got, which the person can check
 or have update itself; checking again once it is made downloads it. The same draft is made once; a
-changed report is a new draft; a stalled one is queued again when checked, a failed one when the person
+changed report is a new draft, while checking on a draft by its id is the report as it stood when asked
+for, found without building the report again; a stalled one is queued again when checked, a failed one when the person
 tries again."""
 
 import datetime
@@ -63,9 +64,9 @@ def test_the_first_request_queues_the_draft_and_checking_again_once_made_downloa
     page = unescape(waiting.content.decode())
     assert f"<title>Preparing your {name}, Q2 2026/27 –" in page
     assert "Waiting to start, asked for at" in page
-    assert f'href="{draft_url(plan, extension)}">Check progress</a>' in page
-    assert "http-equiv" not in page  # no updating unless asked for
     draft = DraftPaperFile.objects.get()
+    assert f'href="{draft_url(plan, extension, draft=draft.pk)}">Check progress</a>' in page
+    assert "http-equiv" not in page  # no updating unless asked for
     assert (draft.extension, draft.rendered_at, draft.source["cover"]["author"]) == (extension, None, "Draft")
     assert [result.kwargs for result in queued()] == [{"draft_id": draft.pk}]
 
@@ -105,6 +106,61 @@ def test_a_changed_report_is_a_new_draft(client, plan, board_member):
 
 
 @A_QUEUE
+def test_checking_on_a_draft_by_its_id_finds_it_without_building_the_report_again(
+    client, plan, board_member, monkeypatch
+):
+    client.force_login(board_member)
+    client.get(draft_url(plan, "pdf"))
+    draft = DraftPaperFile.objects.get()
+
+    def not_again(**kwargs):
+        raise AssertionError("the report was built again")
+
+    monkeypatch.setattr(report_views, "exception_report_build", not_again)
+    waiting = client.get(draft_url(plan, "pdf", draft=draft.pk, refresh="auto"))
+    draft_paper_render(draft.pk)
+    made = client.get(draft_url(plan, "pdf", draft=draft.pk))
+
+    assert "Preparing your PDF" in waiting.content.decode()
+    assert made.content.startswith(b"%PDF")
+    assert DraftPaperFile.objects.count() == 1
+    assert len(queued()) == 1
+
+
+@A_QUEUE
+@pytest.mark.parametrize("asked", ["0", "99999999999999999999999", "1e3", "١", "-1", "%3Cb%3E"])
+def test_a_draft_id_not_kept_is_the_report_as_it_stands_now(client, plan, board_member, asked):
+    """An id no longer kept (or never one) is a first request: a new draft of the report, never a 500."""
+    client.force_login(board_member)
+
+    page = client.get(draft_url(plan, "pdf", draft=asked))
+
+    assert page.status_code == 200
+    assert "Preparing your PDF" in page.content.decode()
+    assert DraftPaperFile.objects.count() == 1
+
+
+@A_QUEUE
+def test_another_partnerships_draft_is_not_found_by_its_id(client, plan, board_member):
+    theirs = MembershipFactory(role=Membership.Role.ADMINISTRATOR)
+    their_draft = DraftPaperFile.objects.create(
+        partnership=theirs.partnership,
+        extension="pdf",
+        fingerprint="0" * 64,
+        content=b"%PDF their paper",
+        requested_at=timezone.now(),
+        rendered_at=timezone.now(),
+    )
+    client.force_login(board_member)
+
+    page = client.get(draft_url(plan, "pdf", draft=their_draft.pk))
+
+    assert b"their paper" not in page.content
+    assert "Preparing your PDF" in page.content.decode()
+    assert DraftPaperFile.objects.filter(partnership=plan[0]).count() == 1
+
+
+@A_QUEUE
 def test_the_page_updates_itself_only_when_asked_and_keeps_the_report_chosen(client, plan, board_member):
     client.force_login(board_member)
     partnership, q2 = plan
@@ -114,7 +170,8 @@ def test_the_page_updates_itself_only_when_asked_and_keeps_the_report_chosen(cli
     head = page.split("</head>")[0]
     assert '<meta http-equiv="refresh" content="2">' in head
     assert "This page updates itself every 2 seconds." in page
-    assert f'href="{draft_url(plan, "pdf").replace("&", "&amp;")}">Stop updating this page</a>' in page
+    checked = draft_url(plan, "pdf", draft=DraftPaperFile.objects.get().pk)
+    assert f'href="{checked.replace("&", "&amp;")}">Stop updating this page</a>' in page
     report = reverse("reports:exception_report", kwargs={"slug": partnership.slug})
     assert f'href="{report}?period={q2.pk}">Back to the exception report</a>' in page
 
@@ -154,12 +211,14 @@ def test_a_draft_that_fails_says_so_and_is_made_when_the_person_tries_again(
     page = unescape(failed.content.decode())
     assert failed.status_code == 200
     assert "<title>Your PDF could not be made, Q2 2026/27 –" in page
-    assert f'href="{draft_url(plan, "pdf")}&again">Try again</a>' in page
+    assert (
+        f'href="{draft_url(plan, "pdf", draft=DraftPaperFile.objects.get().pk)}&again">Try again</a>' in page
+    )
     assert "http-equiv" not in page  # nothing to wait for
     assert "could not be made" in client.get(draft_url(plan, "pdf")).content.decode()  # until asked to
 
     monkeypatch.setitem(report_views.FORMATS, "pdf", (content_type, render_pdf))
-    again = client.get(draft_url(plan, "pdf") + "&again")
+    again = client.get(draft_url(plan, "pdf", draft=DraftPaperFile.objects.get().pk) + "&again")
 
     assert again.content.startswith(b"%PDF")
     assert DraftPaperFile.objects.get().failed_at is None
