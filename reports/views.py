@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.tenancy import PartnershipMixin
 from core.downloads import limited_download
+from core.limits import whole_number
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
@@ -177,9 +178,9 @@ class ExceptionReportView(PeriodStrategyChoiceMixin, TemplateView):
         until then a page saying how far it has got, to check again or update itself. Checking again
         names the draft (`?draft=`), so that it is found without building the report again."""
         try_again = "again" in self.request.GET
-        asked = self.request.GET.get("draft", "")
-        draft = asked.isdecimal() and draft_paper_asked(
-            partnership=self.partnership, extension=extension, pk=int(asked), try_again=try_again
+        asked = whole_number(self.request.GET.get("draft"))
+        draft = asked is not None and draft_paper_asked(
+            partnership=self.partnership, extension=extension, pk=asked, try_again=try_again
         )
         if not draft:  # a first request, or a draft no longer kept: the report as it stands now
             draft = draft_paper(

@@ -57,7 +57,6 @@ ROWS = 10
 BUDGETS = {
     "delivery:action_list": 18,
     "delivery:action_detail": 23,
-    "delivery:progress_update_for": 13,
     "reports:plan": 15,
     "reports:exception_report": 23,
     "reports:activity": 34,

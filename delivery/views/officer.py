@@ -234,23 +234,31 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
     nav_section = "my_actions"
 
     @cached_property
+    def periods_owed(self) -> list[ReportingPeriod]:
+        """The open periods and the one in the address, earliest first, each with whether the action
+        owes it an update: one query, through the partnership."""
+        named = Q(pk=self.kwargs["period_pk"]) if "period_pk" in self.kwargs else Q(pk__in=[])
+        return list(
+            ReportingPeriod.objects.for_partnership(self.partnership)
+            .filter(Q(state=ReportingPeriod.State.OPEN) | named)
+            .with_updates_owed(Action.objects.filter(pk=self.action.pk))
+            .order_by("starts_on")
+        )
+
+    @cached_property
     def named_period(self) -> ReportingPeriod | None:
         """The period in the address, if it names one: any other partnership's answers 404."""
         if "period_pk" not in self.kwargs:
             return None
-        return get_object_or_404(
-            ReportingPeriod.objects.for_partnership(self.partnership), pk=self.kwargs["period_pk"]
-        )
+        named = next((p for p in self.periods_owed if p.pk == self.kwargs["period_pk"]), None)
+        if named is None:
+            raise Http404("No such reporting period")
+        return named
 
     @cached_property
     def open_periods_owed(self) -> list[ReportingPeriod]:
         """The open periods, earliest first, each with whether the action owes it an update."""
-        return list(
-            ReportingPeriod.objects.for_partnership(self.partnership)
-            .open()
-            .with_updates_owed(Action.objects.filter(pk=self.action.pk))
-            .order_by("starts_on")
-        )
+        return [period for period in self.periods_owed if period.is_open]
 
     @cached_property
     def period(self) -> ReportingPeriod | None:
