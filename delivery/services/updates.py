@@ -94,7 +94,9 @@ def progress_update_save(
     update.author = update._history_user = author
     if submit and update.submitted_at is None:
         update.submitted_at = timezone.now()
-    update.full_clean()
+    # Its action, period and author are the records just read (the action locked, so this is the
+    # period's one update): what is left to check is what the person wrote.
+    update.full_clean(exclude=["action", "period", "author"])
     update.save()
 
     milestones_complete(action=action, completed=milestones_completed or {}, by=author)
@@ -154,5 +156,7 @@ def _action_status_follow(*, action: Action, update: ProgressUpdate) -> None:
     else:
         return
     action._change_reason = change_reason(f"Progress update for {update.period}")
-    action.full_clean()
+    # Only its status and completion date change: the rest was checked when it was saved.
+    changed = ("status", "completed_on")
+    action.full_clean(exclude=[field.name for field in Action._meta.fields if field.name not in changed])
     action.save()
