@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.db.models.lookups import Exact, In
 from django.urls import reverse
@@ -173,8 +173,21 @@ class ReportingPeriod(TimeStampedModel):
         return today > self.update_deadline
 
     def return_counts(self) -> ReturnCounts:
-        """How this period's returns stand now: submitted, drafts and missing (one query)."""
-        return ReturnCounts.of(ReportingPeriod.objects.with_return_counts().get(pk=self.pk))
+        """How this period's returns stand now: submitted, drafts and missing, as `with_return_counts`
+        counts them, in one pass over the actions expected to report (one query)."""
+        counted = (
+            Action.objects.filter(ambition__priority__strategy__partnership=self.partnership_id)
+            .expected_to_report(self)
+            .with_update_for(self)
+            .aggregate(
+                submitted=Count("pk", filter=Q(period_update_submitted_at__isnull=False)),
+                draft=Count(
+                    "pk", filter=Q(period_update_exists=True, period_update_submitted_at__isnull=True)
+                ),
+                missing=Count("pk", filter=Q(period_update_exists=False)),
+            )
+        )
+        return ReturnCounts(counted["submitted"], counted["draft"], counted["missing"])
 
     def previous(self, strategy: Strategy | None = None) -> "ReportingPeriod | None":
         """The partnership's reporting period that starts just before this one, if there is one: the

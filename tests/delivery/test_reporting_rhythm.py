@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership
-from delivery.models import Action, ReportingPeriod
+from delivery.models import Action, ReportingPeriod, ReturnCounts
 from delivery.services.reminders import update_reminder_owners, update_reminders_due, update_reminders_send
 from priorities.forms import StrategyForm
 from priorities.models import Strategy
@@ -63,9 +63,12 @@ def year(db):
 
 
 def missing_counts(periods) -> list[int]:
-    """The period counts' missing returns of each quarter (all the partnership's actions)."""
+    """The period counts' missing returns of each quarter (all the partnership's actions), the same
+    whether the periods are counted together or each on its own."""
     counted = ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods.values()]).with_return_counts()
-    return [p.missing_count for p in counted.order_by("starts_on")]
+    together = [ReturnCounts.of(p) for p in counted.order_by("starts_on")]
+    assert together == [p.return_counts() for p in sorted(periods.values(), key=lambda p: p.starts_on)]
+    return [counts.missing for counts in together]
 
 
 def reporting_in(strategy, periods) -> list[str]:
