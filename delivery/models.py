@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.db.models.lookups import Exact, In
 from django.urls import reverse
@@ -174,17 +174,20 @@ class ReportingPeriod(TimeStampedModel):
 
     def return_counts(self) -> ReturnCounts:
         """How this period's returns stand now: submitted, drafts and missing, as `with_return_counts`
-        counts them, in one pass over the actions expected to report (one query)."""
+        counts them, in one pass over the actions expected to report, each joined to its update for
+        the period (one query)."""
         counted = (
             Action.objects.filter(ambition__priority__strategy__partnership=self.partnership_id)
             .expected_to_report(self)
-            .with_update_for(self)
+            .annotate(
+                period_update=FilteredRelation("progress_updates", condition=Q(progress_updates__period=self))
+            )
             .aggregate(
-                submitted=Count("pk", filter=Q(period_update_submitted_at__isnull=False)),
+                submitted=Count("pk", filter=Q(period_update__submitted_at__isnull=False)),
                 draft=Count(
-                    "pk", filter=Q(period_update_exists=True, period_update_submitted_at__isnull=True)
+                    "pk", filter=Q(period_update__pk__isnull=False, period_update__submitted_at=None)
                 ),
-                missing=Count("pk", filter=Q(period_update_exists=False)),
+                missing=Count("pk", filter=Q(period_update__pk__isnull=True)),
             )
         )
         return ReturnCounts(counted["submitted"], counted["draft"], counted["missing"])
