@@ -204,7 +204,8 @@ def main():
     if not results:
         raise SystemExit("No scale was measured.")
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{report['date']}-{database}.json"
+    # A run of some pages only does not replace the day's whole run.
+    path = RESULTS / f"{report['date']}-{database}{'-only' if args.only else ''}.json"
     path.write_text(json.dumps(report, indent=1) + "\n")
     print(table(results))
     print(f"\nWritten to {path.relative_to(ROOT)} ({report['minutes']} minutes).")
