@@ -15,9 +15,11 @@ the list spans strategies; a two-level strategy has no ambition filter, and no t
 unseen ambitions are ever offered. Themes and places are the partnership's own tags.
 """
 
+from collections.abc import Iterable
+
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -49,7 +51,7 @@ SORTS = {
 NEUTRAL_WORDS: PlanWords = Strategy().words
 
 
-def grouped_by_strategy(choices: QuerySet, strategy_of) -> list:
+def grouped_by_strategy(choices: Iterable, strategy_of) -> list:
     """Select choices under one group per strategy, titled with it, after an "All" choice."""
     groups: dict[Strategy, list] = {}
     for choice in choices:
@@ -157,13 +159,18 @@ class ActionFilter(django_filters.FilterSet):
         )
 
         fields = self.form.fields
-        # Only the rendering is grouped: each field still validates against its queryset.
-        fields["priority"].widget.choices = grouped_by_strategy(
-            filters["priority"].queryset, lambda p: p.strategy
+        # Only the rendering is grouped: each field still validates against its queryset. Both lists
+        # come from one reading of the plan's ambitions (a priority with none has no actions to find).
+        ambitions = list(
+            StrategicAmbition.objects.filter(priority__strategy__partnership=partnership)
+            .select_related("priority__strategy")
+            .order_by("-priority__strategy__starts_on", "priority__order", "order")
         )
+        priorities = dict.fromkeys(ambition.priority for ambition in ambitions)
+        fields["priority"].widget.choices = grouped_by_strategy(priorities, lambda p: p.strategy)
         if "ambition" in fields:
             fields["ambition"].widget.choices = grouped_by_strategy(
-                filters["ambition"].queryset, lambda a: a.priority.strategy
+                [a for a in ambitions if a.priority.strategy.has_ambitions], lambda a: a.priority.strategy
             )
         for field in fields.values():
             if isinstance(field.widget, forms.Select):

@@ -55,7 +55,7 @@ ROWS = 10
 
 # Pages not yet within twelve: held to their count today, so that it cannot grow.
 BUDGETS = {
-    "delivery:action_list": 18,
+    "delivery:action_list": 17,
     "delivery:action_detail": 23,
     "reports:plan": 15,
     "reports:exception_report": 23,

@@ -12,6 +12,7 @@ from delivery.models import Action
 from tests.accounts.factories import MembershipFactory
 from tests.delivery.factories import ActionFactory
 from tests.priorities.factories import StrategicAmbitionFactory
+from tests.test_query_counts import next_order
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def test_the_creation_comes_last_and_saves_that_change_nothing_shown_are_left_ou
 
 def test_related_records_are_named_but_never_another_partnerships(action):
     priority = action.ambition.priority
-    ambition = StrategicAmbitionFactory(priority=priority, order=9, title="Safer streets")
+    ambition = StrategicAmbitionFactory(
+        priority=priority, order=next_order(priority.ambitions), title="Safer streets"
+    )
     theirs = ActionFactory(title="Their secret action")
     old_ambition = str(action.ambition)
     action.ambition = ambition
@@ -66,7 +69,7 @@ def test_related_records_are_named_but_never_another_partnerships(action):
     [(_, fields), _] = lines_of(action)
 
     assert fields == [
-        ("ambition", old_ambition, f"{priority.order}.9 Safer streets"),
+        ("ambition", old_ambition, f"{priority.order}.{ambition.order} Safer streets"),
         ("carried over from", "Not set", f"Deleted action ({theirs.pk})"),
     ]
 
