@@ -237,10 +237,12 @@ class ProgressUpdateView(EditConflictMixin, ActionMixin, FormView):
     def periods_owed(self) -> list[ReportingPeriod]:
         """The open periods and the one in the address, earliest first, each with whether the action
         owes it an update: one query, through the partnership."""
-        named = Q(pk=self.kwargs["period_pk"]) if "period_pk" in self.kwargs else Q(pk__in=[])
+        wanted = Q(state=ReportingPeriod.State.OPEN)
+        if "period_pk" in self.kwargs:
+            wanted |= Q(pk=self.kwargs["period_pk"])
         return list(
             ReportingPeriod.objects.for_partnership(self.partnership)
-            .filter(Q(state=ReportingPeriod.State.OPEN) | named)
+            .filter(wanted)
             .with_updates_owed(Action.objects.filter(pk=self.action.pk))
             .order_by("starts_on")
         )
