@@ -137,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache (the sign-in throttle's counts, the download slots, a large import's progress): Redis when
 # REDIS_URL is set, so that every machine serving the partnership shares it; otherwise files in
 # CACHE_DIR, which the web server's processes and the task worker on one machine share. The tests keep
-# it in memory. Sessions are kept in the database, which every machine reads.
+# it in memory. Sessions are kept in the database, which every machine reads, and read through the cache
+# (a miss, or a cache that cannot be reached, reads the database).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -290,6 +291,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions end after 30 minutes without activity (a warning comes 2 minutes before) and 12 hours after
 # sign-in whatever happens; accounts.sessions.SessionLimitsMiddleware enforces both on the server.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -13,12 +13,11 @@ from tests.test_query_counts import queries_of, signed_in_world
 
 pytestmark = pytest.mark.django_db
 
-# What any page of a partnership reads before its own content, in order: the session, the person, the
-# authenticator that verified them, their membership with its partnership and organisation, and the
-# open reporting periods with the updates they owe (the navigation's count). Within a minute of the
-# last recorded activity the session is not saved (accounts.sessions.ACTIVITY_RECORDED_EVERY).
+# What any page of a partnership reads before its own content, in order: the person, the authenticator
+# that verified them, their membership with its partnership and organisation, and the open reporting
+# periods with the updates they owe (the navigation's count). The session is read from the cache, and
+# within a minute of the last recorded activity it is not saved (accounts.sessions.ACTIVITY_RECORDED_EVERY).
 PAGE_BASE = [
-    "django_session",
     "accounts_user",
     "otp_totp_totpdevice",
     "accounts_membership",
