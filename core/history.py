@@ -9,7 +9,7 @@ what to what: under the field's verbose name, with choice labels, names for rela
 dates in words.
 
 Queries stay constant whatever the records: the records (with the id of each one's previous record
-as a subquery), the previous records not among them, and one query per many-to-many field.
+as a subquery), the previous records not among them, and one query for the many-to-many fields.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -204,17 +204,23 @@ def revisions(history: models.QuerySet, names: Names, *, exclude: Collection[str
 
 
 def _members(historical_model, m2m_fields, history_ids) -> dict[models.Field, dict[int, set]]:
-    """Per many-to-many field, the ids of the related objects the object had at each record."""
-    members = {}
-    for m2m in m2m_fields:
+    """Per many-to-many field, the ids of the related objects the object had at each record: one UNION
+    ALL of the fields' snapshot tables."""
+    members = {m2m: defaultdict(set) for m2m in m2m_fields}
+
+    def held(index: int, m2m: models.Field) -> models.QuerySet:
         snapshot_model = getattr(historical_model, m2m.name).model
         target = snapshot_model._meta.get_field(m2m.m2m_reverse_field_name()).attname
-        held = defaultdict(set)
-        for history_id, target_id in snapshot_model.objects.filter(history_id__in=history_ids).values_list(
-            "history_id", target
-        ):
-            held[history_id].add(target_id)
-        members[m2m] = held
+        return (
+            snapshot_model.objects.filter(history_id__in=history_ids)
+            .annotate(field=Value(index, output_field=models.IntegerField()))
+            .values_list("field", "history_id", target)
+        )
+
+    if m2m_fields:
+        first, *others = (held(index, m2m) for index, m2m in enumerate(m2m_fields))
+        for index, history_id, target_id in first.union(*others, all=True):
+            members[m2m_fields[index]][history_id].add(target_id)
     return members
 
 

@@ -3,20 +3,25 @@ from django.utils.functional import SimpleLazyObject
 from delivery.models import Action, ReportingPeriod
 
 
-def open_periods(request) -> list[ReportingPeriod]:
-    """The open reporting periods of the partnership in the URL, newest first, each annotated
-    `updates_owed` by the signed-in person: read once a request, as the navigation counts them and a
-    page may show the latest."""
-    if not hasattr(request, "open_periods"):
+def reported_periods(request) -> list[ReportingPeriod]:
+    """The reporting periods of the partnership in the URL that have opened (all but the upcoming),
+    newest first, each annotated `updates_owed` by the signed-in person: read once a request, as the
+    navigation counts the open ones' and the reports choose among them."""
+    if not hasattr(request, "reported_periods"):
         partnership = request.partnership
         mine = Action.objects.for_partnership(partnership).for_person(request.user)
-        request.open_periods = list(
+        request.reported_periods = list(
             ReportingPeriod.objects.for_partnership(partnership)
-            .open()
+            .exclude(state=ReportingPeriod.State.UPCOMING)
             .with_updates_owed(mine)
             .order_by("-starts_on")
         )
-    return request.open_periods
+    return request.reported_periods
+
+
+def open_periods(request) -> list[ReportingPeriod]:
+    """The open ones of `reported_periods`, newest first."""
+    return [period for period in reported_periods(request) if period.is_open]
 
 
 def latest_open_period(request) -> ReportingPeriod | None:

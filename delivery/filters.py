@@ -118,7 +118,9 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = []
 
-    def __init__(self, data=None, *args, partnership, **kwargs):
+    def __init__(self, data=None, *args, partnership, periods: list[ReportingPeriod], **kwargs):
+        """`periods`: the partnership's periods that have opened, as the page has read them
+        (`delivery.context_processors.reported_periods`), which the period filter offers."""
         strategies = list(Strategy.objects.for_partnership(partnership))
         current = Strategy.current_of(strategies, today=timezone.localdate())
         if current and not (data and {"strategy", "priority", "ambition"} & data.keys()):
@@ -160,7 +162,8 @@ class ActionFilter(django_filters.FilterSet):
 
         fields = self.form.fields
         # Only the rendering is grouped: each field still validates against its queryset. Both lists
-        # come from one reading of the plan's ambitions (a priority with none has no actions to find).
+        # come from one reading of the plan's ambitions (a priority with none has no actions to find);
+        # the periods' from the page's reading of them.
         ambitions = list(
             StrategicAmbition.objects.filter(priority__strategy__partnership=partnership)
             .select_related("priority__strategy")
@@ -168,6 +171,7 @@ class ActionFilter(django_filters.FilterSet):
         )
         priorities = dict.fromkeys(ambition.priority for ambition in ambitions)
         fields["priority"].widget.choices = grouped_by_strategy(priorities, lambda p: p.strategy)
+        fields["period"].widget.choices = [("", "Any"), *((period.pk, str(period)) for period in periods)]
         if "ambition" in fields:
             fields["ambition"].widget.choices = grouped_by_strategy(
                 [a for a in ambitions if a.priority.strategy.has_ambitions], lambda a: a.priority.strategy

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -358,7 +357,7 @@ def _reported_actions(
 ) -> list[Action]:
     """The strategy's actions expected to report in the period, in plan order, rated now and before
     (`rated_actions`), with their lead officer and lead organisation, and the names of their joint
-    leads, partners and tags (`links`, from `_links_of`).
+    leads, partners and tags (`links`, from `ActionQuerySet.links`).
 
     A report names hundreds of actions under a dozen strategic ambitions: each ambition, with its
     priority and the priority's lead, is fetched once and given to its actions rather than joined onto
@@ -382,38 +381,11 @@ def _reported_actions(
     }
     for ambition in ambitions.values():
         ambition.priority.strategy = strategy
-    links = _links_of(strategy)
+    links = Action.objects.filter(ambition__priority__strategy=strategy).links()
     for action in actions:
         action.ambition = ambitions[action.ambition_id]
-        action.links = links.get(action.pk, _NO_LINKS)
+        action.links = links[action.pk]
     return actions
-
-
-# The many-to-many links of an action that a report names, by relation.
-_LINKED = {"lead_partners": "organisation", "partner_organisations": "organisation", "tags": "tag"}
-_NO_LINKS = {relation: [] for relation in _LINKED}
-
-
-def _links_of(strategy: Strategy) -> dict[int, dict[str, list[str]]]:
-    """The names of each of the strategy's actions' joint leads, partner organisations and tags, by
-    action and relation, in name order as their models sort them: one UNION ALL of the three link
-    tables, where prefetching would take a query a relation and a queryset an action."""
-
-    def names(relation: str):
-        return (
-            getattr(Action, relation)
-            .through.objects.filter(action__ambition__priority__strategy=strategy)
-            .annotate(
-                relation=Value(relation, output_field=CharField()), name=F(f"{_LINKED[relation]}__name")
-            )
-            .values_list("relation", "action_id", "name")
-        )
-
-    first, *others = (names(relation) for relation in _LINKED)
-    links: dict[int, dict[str, list[str]]] = {}
-    for relation, action_id, name in first.union(*others, all=True).order_by("name"):
-        links.setdefault(action_id, {r: [] for r in _LINKED})[relation].append(name)
-    return links
 
 
 def _action_paths(partnership: Partnership) -> Callable[[int], str]:
@@ -478,7 +450,7 @@ def _priority_heading(priority) -> dict:
 def _item(state: ActionState, reasons: list[str], url: str) -> dict:
     action, update = state.action, state.update
     leads = [action.lead_organisation.name] if action.lead_organisation else []
-    leads += action.links["lead_partners"]
+    leads += [organisation.name for organisation in action.links["lead_partners"]]
     return {
         "reference": action.reference,
         "title": action.title,
@@ -486,9 +458,9 @@ def _item(state: ActionState, reasons: list[str], url: str) -> dict:
         "lead": lead_in_words(leads, str(action.owner or "")),
         "owner": str(action.owner or ""),
         "organisation": ", ".join(leads),
-        "partners": list(action.links["partner_organisations"]),
+        "partners": [organisation.name for organisation in action.links["partner_organisations"]],
         "other_partners": action.other_partners,
-        "tags": list(action.links["tags"]),
+        "tags": [tag.name for tag in action.links["tags"]],
         "rating": state.rating,
         "rating_label": Rating(state.rating).label,
         "previous_rating": state.previous_rating,

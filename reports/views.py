@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.tenancy import PartnershipMixin
 from core.downloads import limited_download
 from core.limits import whole_number
+from delivery.context_processors import reported_periods
 from delivery.models import ProgressUpdate, ReportingPeriod
 from meetings.models import Meeting
 from priorities.models import Strategy
@@ -75,11 +76,7 @@ class PeriodChoiceMixin(PartnershipMixin):
 
     @cached_property
     def periods(self) -> list[ReportingPeriod]:
-        return list(
-            ReportingPeriod.objects.for_partnership(self.partnership).exclude(
-                state=ReportingPeriod.State.UPCOMING
-            )
-        )
+        return reported_periods(self.request)
 
     @cached_property
     def period(self) -> ReportingPeriod | None:

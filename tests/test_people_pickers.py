@@ -25,7 +25,7 @@ PICKERS = {
     "hand over to": (lambda p: HandOverForm(candidates=User.objects.members_of(p)).fields["to_user"], False),
     "priority lead": (lambda p: PriorityForm(partnership=p).fields["lead"], False),
     "activity changed by": (lambda p: ActivityFilterForm(partnership=p).fields["person"], True),
-    "plan owner filter": (lambda p: ActionFilter(partnership=p).form.fields["owner"], True),
+    "plan owner filter": (lambda p: ActionFilter(partnership=p, periods=[]).form.fields["owner"], True),
 }
 
 

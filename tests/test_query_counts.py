@@ -55,11 +55,11 @@ ROWS = 10
 
 # Pages not yet within twelve: held to their count today, so that it cannot grow.
 BUDGETS = {
-    "delivery:action_list": 16,
-    "delivery:action_detail": 22,
-    "reports:plan": 14,
-    "reports:exception_report": 22,
-    "reports:activity": 33,
+    "delivery:action_list": 13,
+    "delivery:action_detail": 17,
+    "reports:plan": 13,
+    "reports:exception_report": 21,
+    "reports:activity": 30,
 }
 
 # Of the delivery and reports apps, the pages that read the plan and its returns; every page of the others.

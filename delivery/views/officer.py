@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,7 +18,7 @@ from core.dates import long_date
 from core.limits import whole_number
 from core.pagination import page_numbers
 from core.ratings import direction_of_travel
-from delivery.context_processors import open_periods
+from delivery.context_processors import open_periods, reported_periods
 from delivery.filters import REFERENCE, ActionFilter
 from delivery.forms.officer import ActionReopenForm, DelegateAddForm, ProgressUpdateForm
 from delivery.history import action_changes
@@ -103,8 +103,8 @@ class MyActionsView(StrategyChoiceMixin, TemplateView):
 
 class ActionListView(PartnershipMixin, FilterView):
     """The whole delivery plan, filterable, sortable and paginated, with filters kept in the URL, in
-    the words of the strategy chosen (`ActionFilter`). Each row's joint leads, partners and tags are
-    prefetched as plain lists (`to_attr`), so that a row reads them without a manager or queryset."""
+    the words of the strategy chosen (`ActionFilter`). The page's joint leads, partners and tags come
+    from one query (`ActionQuerySet.links`), as plain lists that a row reads without a queryset."""
 
     filterset_class = ActionFilter
     template_name = "delivery/action_list.html"
@@ -113,26 +113,29 @@ class ActionListView(PartnershipMixin, FilterView):
     nav_section = "actions"
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "partnership": self.partnership}
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "partnership": self.partnership,
+            "periods": reported_periods(self.request),
+        }
 
     def get_queryset(self):
         return (
             Action.objects.for_partnership(self.partnership)
             .select_related("ambition__priority__strategy", "owner", "lead_organisation")
-            .prefetch_related(
-                Prefetch("lead_partners", to_attr="joint_leads"),
-                Prefetch("partner_organisations", to_attr="partners"),
-                Prefetch("tags", to_attr="tag_list"),
-            )
             .with_latest_update()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        for action in context["actions"]:
+        actions = context["actions"]
+        links = Action.objects.filter(pk__in=[action.pk for action in actions]).links()
+        for action in actions:
             action.overdue = action.is_overdue(today)
-            action.lead_words = action.lead_in_words(joint=action.joint_leads)
+            action.partners = links[action.pk]["partner_organisations"]
+            action.tag_list = [tag.name for tag in links[action.pk]["tags"]]
+            action.lead_words = action.lead_in_words(joint=links[action.pk]["lead_partners"])
         if context["is_paginated"]:
             page = context["page_obj"]
             context["page_numbers"] = page_numbers(page.number, page.paginator.num_pages)
@@ -141,11 +144,9 @@ class ActionListView(PartnershipMixin, FilterView):
 
 class ActionMixin(PartnershipMixin):
     """Fetch the action in the URL through the partnership, with what its pages show: its plan, lead
-    and owner, and the many-to-many relations the page names in `action_prefetch` (its delegates,
-    which the permission rules read, unless a page says otherwise)."""
+    and owner, and its delegates, which the permission rules read."""
 
     url_objects = ("action",)
-    action_prefetch: tuple[str, ...] = ("delegates",)
 
     @cached_property
     def action(self) -> Action:
@@ -158,7 +159,7 @@ class ActionMixin(PartnershipMixin):
                 "owner",
                 "lead_organisation",
             )
-            .prefetch_related(*self.action_prefetch),
+            .prefetch_related("delegates"),
             pk=self.kwargs["pk"],
         )
 
@@ -171,7 +172,6 @@ class ActionDetailView(ActionMixin, DetailView):
 
     template_name = "delivery/action_detail.html"
     nav_section = "actions"
-    action_prefetch = ("delegates", "partner_organisations", "lead_partners", "tags")
 
     def get_object(self, queryset=None):
         return self.action
@@ -197,7 +197,10 @@ class ActionDetailView(ActionMixin, DetailView):
             if update.is_submitted:
                 before = rating_in.get(period_before.get(update.period_id))
                 update.direction = direction_of_travel(update.rating, before)
+        links = Action.objects.filter(pk=action.pk).links()[action.pk]
         return super().get_context_data(
+            links=links,
+            lead_words=action.lead_in_words(joint=links["lead_partners"]),
             milestones=Milestone.objects.filter(action=action),
             updates=updates,
             changes=action_changes(action),
