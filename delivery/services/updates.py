@@ -95,8 +95,10 @@ def progress_update_save(
     if submit and update.submitted_at is None:
         update.submitted_at = timezone.now()
     # Its action, period and author are the records just read (the action locked, so this is the
-    # period's one update): what is left to check is what the person wrote.
-    update.full_clean(exclude=["action", "period", "author"])
+    # period's one update): what is left to check is what the person wrote. Its database constraints
+    # are its fields' validators and `clean` again, which the database enforces besides; checking them
+    # here would ask the database once each.
+    update.full_clean(exclude=["action", "period", "author"], validate_constraints=False)
     update.save()
 
     milestones_complete(action=action, completed=milestones_completed or {}, by=author)

@@ -107,6 +107,29 @@ def test_red_without_mitigation_saves_nothing(action, period):
     assert not ProgressUpdate.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"percent_complete": 101}, "percent_complete"),
+        ({"rating": Rating.AMBER, "mitigation": " \n "}, "mitigation"),
+        (
+            {"is_exceptional_performance": True, "exceptional_performance_reason": " "},
+            "exceptional_performance_reason",
+        ),
+    ],
+)
+def test_what_the_database_constraints_refuse_is_refused_on_the_field_before_saving(
+    action, period, changes, field
+):
+    """The service checks the constraints' rules in Python (its validators and `clean`), not by asking
+    the database: each is still a message on its field, and nothing is saved."""
+    with pytest.raises(ValidationError) as error:
+        save(action, period, submit=True, **changes)
+
+    assert field in error.value.message_dict
+    assert not ProgressUpdate.objects.exists()
+
+
 def test_a_stale_form_is_refused_and_overwrites_nothing(action, period):
     first = save(action, period, narrative="Saved by the owner")
 
