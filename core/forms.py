@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 
 from core.limits import whole_number
 
@@ -151,3 +154,38 @@ class LoadedChoiceField(forms.ChoiceField):
 
     def clean(self, value):
         return self.records.get(super().clean(value))
+
+
+class FilterSelect(forms.Select):
+    """A list's filter as a GOV.UK select, its options written here rather than by a template each:
+    a filter may offer hundreds (every member, every ambition of every plan), and at that size Django's
+    template include per option is most of the page's time. The HTML is Django's Select's, whose
+    options carry no attribute but `selected`."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(self._group(*group) for group in widget["optgroups"])
+        # Safe: every value, label and group name in `options` is escaped as `_group` writes it
+        # (tests/core/test_filter_select.py gives each markup).
+        options = mark_safe(options)  # noqa: S308
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+    @staticmethod
+    def _group(group_name, options, index) -> str:
+        drawn = "".join(
+            f'\n  <option value="{escape(option["value"])}"{" selected" if option["selected"] else ""}>'
+            f"{conditional_escape(option['label'])}</option>"
+            for option in options
+        )
+        return f'\n  <optgroup label="{escape(group_name)}">{drawn}\n  </optgroup>' if group_name else drawn
+
+
+def filter_selects(form: forms.Form) -> None:
+    """Draw each plain select of a list's filters as a full-width GOV.UK select (`FilterSelect`), with
+    the choices it has been given."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            attrs = {**field.widget.attrs, "class": "govuk-select app-full-width"}
+            field.widget = FilterSelect(attrs=attrs, choices=field.widget.choices)

@@ -23,7 +23,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from core.forms import MemberChoiceField
+from core.forms import MemberChoiceField, filter_selects
 from core.ratings import Rating
 from delivery.models import Action, ProgressUpdate, ReportingPeriod, Tag
 from priorities.models import PlanWords, Priority, StrategicAmbition, Strategy
@@ -176,9 +176,7 @@ class ActionFilter(django_filters.FilterSet):
             fields["ambition"].widget.choices = grouped_by_strategy(
                 [a for a in ambitions if a.priority.strategy.has_ambitions], lambda a: a.priority.strategy
             )
-        for field in fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "govuk-select app-full-width"
+        filter_selects(self.form)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

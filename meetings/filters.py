@@ -5,10 +5,10 @@ organisation filter finds what the organisation owns and what its people own.
 """
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from accounts.models import Membership, Organisation, User
+from core.forms import filter_selects
 from delivery.filters import MemberChoiceFilter
 from meetings.forms import MeetingChoiceField
 from meetings.models import BoardAction, Body, Meeting
@@ -47,9 +47,7 @@ class BoardActionFilter(django_filters.FilterSet):
         filters["organisation"].queryset = Organisation.objects.filter(partnership=partnership)
         filters["body"].queryset = Body.objects.filter(partnership=partnership)
         filters["meeting"].queryset = Meeting.objects.filter(partnership=partnership).select_related("body")
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "govuk-select app-full-width"
+        filter_selects(self.form)
 
     def filter_organisation(self, queryset, name, value):
         """Board actions the organisation owns, or that a person representing it owns."""
