@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,6 +72,28 @@ def test_my_actions_lists_owned_delegated_and_led_actions_with_the_periods_retur
     assert "Submitted" in html
     assert "Q2 2026/27" in html
     assert '2<span class="govuk-visually-hidden"> updates due</span>' in html
+
+
+def test_the_navigations_count_of_updates_due_follows_each_submission_and_each_new_action(
+    client, action, period
+):
+    """Its query is put together once a process (`delivery.context_processors`); what it counts is read
+    on every page."""
+    client.force_login(action.owner)
+
+    def updates_due() -> str:
+        html = client.get(reverse("meetings:meeting_list", kwargs={"slug": action.partnership.slug})).content
+        found = re.search(r'(\d+)<span class="govuk-visually-hidden"> updates due', html.decode())
+        return found.group(1) if found else "none"
+
+    assert updates_due() == "1"
+    ActionFactory(ambition=action.ambition).delegates.add(action.owner)
+    assert updates_due() == "2"
+    client.post(url("progress_update", action), form_data())
+    assert updates_due() == "1"
+    period.state = ReportingPeriod.State.LOCKED
+    period.save()
+    assert updates_due() == "none"
 
 
 def test_submitting_an_update_through_the_form(client, action, period):
