@@ -7,8 +7,9 @@ from delivery.models import Action, ReportingPeriod
 
 def reported_periods(request) -> list[ReportingPeriod]:
     """The reporting periods of the partnership in the URL that have opened (all but the upcoming),
-    newest first, each annotated `updates_owed` by the signed-in person: read once a request, as the
-    navigation counts the open ones' and the reports choose among them."""
+    newest first, the open ones each annotated `updates_owed` by the signed-in person (0 for the
+    others): read once a request, as the navigation counts the open ones' and the reports choose
+    among them."""
     if not hasattr(request, "reported_periods"):
         sql, params = _reported_periods_sql(request.partnership.pk, request.user.pk)
         request.reported_periods = list(ReportingPeriod.objects.raw(sql, params))
@@ -24,7 +25,7 @@ def _reported_periods_sql(partnership_id: int, user_id: int) -> tuple[str, tuple
     return (
         ReportingPeriod.objects.for_partnership(partnership_id)
         .exclude(state=ReportingPeriod.State.UPCOMING)
-        .with_updates_owed(mine)
+        .with_updates_owed(mine, open_only=True)
         .order_by("-starts_on")
         .query.sql_with_params()
     )

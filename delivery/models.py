@@ -13,7 +13,19 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.db.models.lookups import Exact, In
 from django.urls import reverse
@@ -41,9 +53,11 @@ class ReportingPeriodQuerySet(models.QuerySet):
         """The latest period open for updates, or None."""
         return self.open().order_by("-starts_on").first()
 
-    def with_updates_owed(self, actions):
+    def with_updates_owed(self, actions, *, open_only: bool = False):
         """Annotate `updates_owed`: how many of `actions` still owe each period a submitted update,
-        what `Action.objects.owing_update(period).count()` says, for every period in one query."""
+        what `Action.objects.owing_update(period).count()` says, for every period in one query.
+        `open_only` counts for the open periods alone (0 for the others), so that the database runs
+        the count for those only."""
         submitted = ProgressUpdate.objects.filter(
             action=OuterRef("pk"), period=OuterRef(OuterRef("pk")), submitted_at__isnull=False
         )
@@ -52,7 +66,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
             .expected_to_report(_OUTER_PERIOD)
             .exclude(Exists(submitted))
         )
-        return self.annotate(updates_owed=_count(owing))
+        owed = _count(owing)
+        if open_only:
+            owed = Case(When(state=ReportingPeriod.State.OPEN, then=owed), default=0)
+        return self.annotate(updates_owed=owed)
 
     def next_financial_year(self, today) -> int:
         """The first financial year after the latest period, or this one if there are no periods."""

@@ -99,6 +99,19 @@ def test_each_rhythm_reports_in_its_periods(year, rhythm, expected):
     assert missing_counts(periods) == [int(name in expected) for name in QUARTERS]
 
 
+def test_counted_for_the_open_periods_only_a_locked_period_owes_nothing(year):
+    strategy, periods, _ = year
+    periods["Q1"].state = ReportingPeriod.State.LOCKED
+    periods["Q1"].save()
+    actions = Action.objects.filter(ambition__priority__strategy=strategy)
+    every = ReportingPeriod.objects.filter(partnership=strategy.partnership).order_by("starts_on")
+
+    owed = [p.updates_owed for p in every.with_updates_owed(actions, open_only=True)]
+
+    assert [p.updates_owed for p in every.with_updates_owed(actions)] == [1, 1, 1, 1]
+    assert owed == [0, 1, 1, 1]
+
+
 def test_quarterly_is_the_default():
     assert Strategy().reporting_rhythm == Rhythm.QUARTERLY
 
